@@ -1,0 +1,5 @@
+// `npm run bench`: every benchmark of the project, printed as tables.
+import { benchSample } from './sample.mjs';
+
+console.log(`mallinfo benchmarks — Node ${process.version}, ${process.arch}`);
+benchSample();

@@ -1,0 +1,19 @@
+{
+  "targets": [
+    {
+      "target_name": "mallinfo",
+      "sources": [
+        "native/binding.cc",
+        "native/allocator.cc",
+        "native/glibc.cc",
+        "native/procfs.cc",
+        "native/symbols.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-fvisibility=hidden"],
+      "libraries": ["-ldl"]
+    }
+  ]
+}

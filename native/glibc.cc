@@ -1,0 +1,101 @@
+#include "glibc.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "layout.h"
+#include "symbols.h"
+
+namespace mallinfo {
+namespace {
+
+// Declared here rather than taken from <malloc.h> so that the build does not
+// depend on the headers' glibc version (struct mallinfo2 needs >= 2.33
+// headers) and compiles against musl. Layouts are glibc's ABI.
+struct Mallinfo2Fields {
+  size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks,
+      fordblks, keepcost;
+};
+struct MallinfoFields {
+  int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks,
+      fordblks, keepcost;
+};
+using Mallinfo2Fn = Mallinfo2Fields (*)();
+using MallinfoFn = MallinfoFields (*)();
+using MallocInfoFn = int (*)(int, FILE*);
+
+// mallinfo()'s int fields hold the low 32 bits of a size_t sum: reading them
+// as unsigned is right below 4 GiB (where int would turn negative at 2 GiB).
+double Unsigned32(int v) { return static_cast<double>(static_cast<unsigned int>(v)); }
+
+}  // namespace
+
+Glibc::Glibc() {
+  libc_version_ = LookupFunction<const char* (*)()>("gnu_get_libc_version");
+  if (libc_version_ == nullptr) return;  // not glibc: nothing below is glibc's
+  mallinfo2_ = LookupSymbol("mallinfo2");
+  mallinfo_ = LookupSymbol("mallinfo");
+  malloc_trim_ = LookupFunction<int (*)(size_t)>("malloc_trim");
+  malloc_info_ = LookupSymbol("malloc_info");
+}
+
+const Glibc& Glibc::Get() {
+  static const Glibc instance;  // thread-safe initialisation (C++11)
+  return instance;
+}
+
+const char* Glibc::LibcVersion() const {
+  return libc_version_ != nullptr ? libc_version_() : nullptr;
+}
+
+int Glibc::FillMallinfo(double* out) const {
+  if (mallinfo2_ != nullptr) {
+    const Mallinfo2Fields m = reinterpret_cast<Mallinfo2Fn>(mallinfo2_)();
+    out[0] = static_cast<double>(m.arena);
+    out[1] = static_cast<double>(m.ordblks);
+    out[2] = static_cast<double>(m.smblks);
+    out[3] = static_cast<double>(m.hblks);
+    out[4] = static_cast<double>(m.hblkhd);
+    out[5] = static_cast<double>(m.usmblks);
+    out[6] = static_cast<double>(m.fsmblks);
+    out[7] = static_cast<double>(m.uordblks);
+    out[8] = static_cast<double>(m.fordblks);
+    out[9] = static_cast<double>(m.keepcost);
+    return kHeapMallinfo2;
+  }
+  if (mallinfo_ != nullptr) {
+    const MallinfoFields m = reinterpret_cast<MallinfoFn>(mallinfo_)();
+    out[0] = Unsigned32(m.arena);
+    out[1] = Unsigned32(m.ordblks);
+    out[2] = Unsigned32(m.smblks);
+    out[3] = Unsigned32(m.hblks);
+    out[4] = Unsigned32(m.hblkhd);
+    out[5] = Unsigned32(m.usmblks);
+    out[6] = Unsigned32(m.fsmblks);
+    out[7] = Unsigned32(m.uordblks);
+    out[8] = Unsigned32(m.fordblks);
+    out[9] = Unsigned32(m.keepcost);
+    return kHeapMallinfo;
+  }
+  return kHeapNone;
+}
+
+int Glibc::Trim(size_t pad) const {
+  return malloc_trim_ != nullptr ? malloc_trim_(pad) : -1;
+}
+
+bool Glibc::MallocInfo(std::string* xml) const {
+  if (malloc_info_ == nullptr) return false;
+  char* data = nullptr;
+  size_t size = 0;
+  FILE* stream = open_memstream(&data, &size);
+  if (stream == nullptr) return false;
+  const int rc = reinterpret_cast<MallocInfoFn>(malloc_info_)(0, stream);
+  const bool closed = fclose(stream) == 0;
+  const bool ok = rc == 0 && closed && data != nullptr;
+  if (ok) xml->assign(data, size);
+  free(data);
+  return ok;
+}
+
+}  // namespace mallinfo

@@ -1,0 +1,159 @@
+/**
+ * `Sampler`: `sample()` on an interval, as events, history and an async
+ * iterable. Never keeps the process alive unless asked to.
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'node:events';
+import { invalidType } from './errors';
+import { Ring } from './ring';
+import { sample } from './sample';
+import type { MemorySample } from './types';
+import { booleanOption, integerOption, optionsObject } from './validate';
+
+/** Options of {@link Sampler}. */
+export interface SamplerOptions {
+  /** Milliseconds between samples, an integer from 1 to 2147483647. Default 10000. */
+  intervalMs?: number;
+  /** Let the process exit while the sampler runs (an unref'd timer). Default true. */
+  unref?: boolean;
+  /** How many recent samples {@link Sampler.history} keeps. Default 360 (an hour at 10 s). */
+  history?: number;
+  /** Stops the sampler when aborted; a sampler whose signal is aborted does not start. */
+  signal?: AbortSignal;
+}
+
+/** Events of {@link Sampler}. */
+export interface SamplerEvents {
+  sample: [sample: MemorySample];
+  start: [];
+  stop: [];
+}
+
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal'] as const;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
+const MAX_QUEUED = 1000;
+
+/**
+ * Samples memory on an interval, without drift: ticks are due at
+ * start + n × intervalMs, and ticks missed while the process was busy are
+ * skipped, not bunched. The first sample is taken right after `start()`.
+ *
+ * @example
+ * ```ts
+ * const sampler = new Sampler({ intervalMs: 10_000 }).start();
+ * sampler.on('sample', (s) => console.log(s.heap?.inUse));
+ * for await (const s of sampler) if (s.process!.resident > limit) break;
+ * ```
+ */
+export class Sampler extends EventEmitter<SamplerEvents> {
+  /** Milliseconds between samples. */
+  readonly intervalMs: number;
+  private readonly unrefTimer: boolean;
+  private readonly ring: Ring<MemorySample>;
+  private readonly signal: AbortSignal | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private origin = 0;
+  private lastSample: MemorySample | undefined;
+  private readonly waiters = new Set<() => void>();
+  private readonly onAbort = (): void => {
+    this.stop();
+  };
+
+  constructor(options?: SamplerOptions) {
+    super();
+    const opts = optionsObject('options', options, KNOWN);
+    this.intervalMs = integerOption('options.intervalMs', opts.intervalMs, 10_000, 1, MAX_TIMER_MS);
+    this.unrefTimer = booleanOption('options.unref', opts.unref, true);
+    this.ring = new Ring(integerOption('options.history', opts.history, 360, 0, 10_000_000));
+    if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+      throw invalidType('options.signal', 'an AbortSignal', opts.signal);
+    }
+    this.signal = opts.signal;
+  }
+
+  /** Whether the sampler is running. */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Starts sampling; does nothing if running or if the signal is aborted. */
+  start(): this {
+    if (this.timer !== undefined || this.signal?.aborted) return this;
+    this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.origin = performance.now();
+    this.schedule(0);
+    this.emit('start');
+    return this;
+  }
+
+  /** Stops sampling and ends every async iteration; does nothing if stopped. */
+  stop(): this {
+    if (this.timer === undefined) return this;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.wake();
+    this.emit('stop');
+    return this;
+  }
+
+  /** The most recent sample, or undefined before the first. */
+  latest(): MemorySample | undefined {
+    return this.lastSample;
+  }
+
+  /** The kept samples, oldest first (a copy). */
+  history(): MemorySample[] {
+    return this.ring.toArray();
+  }
+
+  /**
+   * Yields each new sample until the sampler stops or its signal aborts.
+   * Iterating a stopped sampler starts it, and leaving that loop stops it.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<MemorySample, void, undefined> {
+    const queue = new Ring<MemorySample>(MAX_QUEUED);
+    const onSample = (s: MemorySample): void => queue.push(s);
+    const startedHere = !this.running;
+    this.on('sample', onSample);
+    if (startedHere) this.start();
+    try {
+      while (true) {
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (!this.running) return;
+        await new Promise<void>((resolve) => this.waiters.add(resolve));
+      }
+    } finally {
+      this.off('sample', onSample);
+      if (startedHere) this.stop();
+    }
+  }
+
+  private wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(this.tick, delayMs);
+    if (this.unrefTimer) this.timer.unref();
+  }
+
+  private readonly tick = (): void => {
+    // Schedule first, so that a throwing listener cannot stop the sampler.
+    const now = performance.now();
+    const due = Math.floor((now - this.origin) / this.intervalMs) + 1;
+    this.schedule(Math.max(0, this.origin + due * this.intervalMs - now));
+    const s = sample();
+    this.lastSample = s;
+    this.ring.push(s);
+    this.wake();
+    this.emit('sample', s);
+  };
+}
