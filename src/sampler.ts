@@ -54,6 +54,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private readonly signal: AbortSignal | undefined;
   private timer: NodeJS.Timeout | undefined;
   private origin = 0;
+  /** Index of the tick the timer is set for: due at origin + index × intervalMs. */
+  private tickIndex = 0;
   private lastSample: MemorySample | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly onAbort = (): void => {
@@ -82,6 +84,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     if (this.timer !== undefined || this.signal?.aborted) return this;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.origin = performance.now();
+    this.tickIndex = 0;
     this.schedule(0);
     this.emit('start');
     return this;
@@ -147,9 +150,12 @@ export class Sampler extends EventEmitter<SamplerEvents> {
 
   private readonly tick = (): void => {
     // Schedule first, so that a throwing listener cannot stop the sampler.
+    // Timers may fire a little early or late: never repeat a tick, and skip
+    // the ticks that a busy event loop missed instead of bunching them.
     const now = performance.now();
-    const due = Math.floor((now - this.origin) / this.intervalMs) + 1;
-    this.schedule(Math.max(0, this.origin + due * this.intervalMs - now));
+    const behind = Math.floor((now - this.origin) / this.intervalMs) + 1;
+    this.tickIndex = Math.max(this.tickIndex + 1, behind);
+    this.schedule(Math.max(0, this.origin + this.tickIndex * this.intervalMs - now));
     const s = sample();
     this.lastSample = s;
     this.ring.push(s);

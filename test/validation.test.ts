@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { Sampler, trimSync } from 'mallinfo';
+import { binding } from '../lib/native.js';
+
+type Case = [label: string, call: () => unknown, type: typeof TypeError | typeof RangeError, names: string];
+
+const cases: Case[] = [
+  ['Sampler options not an object', () => new Sampler(5 as never), TypeError, 'options'],
+  ['Sampler options null', () => new Sampler(null as never), TypeError, 'options'],
+  ['Sampler options an array', () => new Sampler([] as never), TypeError, 'options'],
+  ['Sampler unknown option', () => new Sampler({ interval: 5 } as never), TypeError, 'options.interval'],
+  ['intervalMs NaN', () => new Sampler({ intervalMs: NaN }), RangeError, 'options.intervalMs'],
+  ['intervalMs negative', () => new Sampler({ intervalMs: -1 }), RangeError, 'options.intervalMs'],
+  ['intervalMs 0', () => new Sampler({ intervalMs: 0 }), RangeError, 'options.intervalMs'],
+  ['intervalMs Infinity', () => new Sampler({ intervalMs: Infinity }), RangeError, 'options.intervalMs'],
+  ['intervalMs fractional', () => new Sampler({ intervalMs: 1.5 }), RangeError, 'options.intervalMs'],
+  ['intervalMs above the timer limit', () => new Sampler({ intervalMs: 2 ** 31 }), RangeError, 'options.intervalMs'],
+  ['intervalMs a string', () => new Sampler({ intervalMs: '1000' as never }), TypeError, 'options.intervalMs'],
+  ['intervalMs a bigint', () => new Sampler({ intervalMs: 1000n as never }), TypeError, 'options.intervalMs'],
+  ['unref a string', () => new Sampler({ unref: 'yes' as never }), TypeError, 'options.unref'],
+  ['unref a number', () => new Sampler({ unref: 1 as never }), TypeError, 'options.unref'],
+  ['history negative', () => new Sampler({ history: -1 }), RangeError, 'options.history'],
+  ['history fractional', () => new Sampler({ history: 2.5 }), RangeError, 'options.history'],
+  ['history NaN', () => new Sampler({ history: NaN }), RangeError, 'options.history'],
+  ['history a string', () => new Sampler({ history: '10' as never }), TypeError, 'options.history'],
+  ['signal not an AbortSignal', () => new Sampler({ signal: {} as never }), TypeError, 'options.signal'],
+  ['signal an AbortController', () => new Sampler({ signal: new AbortController() as never }), TypeError, 'options.signal'],
+  ['trimSync options a string', () => trimSync('0' as never), TypeError, 'options'],
+  ['trimSync unknown option', () => trimSync({ size: 0 } as never), TypeError, 'options.size'],
+  ['trimSync pad negative', () => trimSync({ pad: -1 }), RangeError, 'options.pad'],
+  ['trimSync pad NaN', () => trimSync({ pad: NaN }), RangeError, 'options.pad'],
+  ['trimSync pad fractional', () => trimSync({ pad: 0.5 }), RangeError, 'options.pad'],
+  ['trimSync pad a string', () => trimSync({ pad: '0' as never }), TypeError, 'options.pad'],
+  ['native bind without an array', () => binding.bind(undefined as never), TypeError, 'buffer'],
+  ['native bind with an Int32Array', () => binding.bind(new Int32Array(64) as never), TypeError, 'buffer'],
+  ['native bind with a short array', () => binding.bind(new Float64Array(2)), RangeError, 'buffer'],
+  ['native trim without a number', () => binding.trim('0' as never), TypeError, 'pad'],
+  ['native trim with a negative pad', () => binding.trim(-1), RangeError, 'pad'],
+];
+
+describe('bad input gets a clear TypeError/RangeError naming the parameter', () => {
+  it.each(cases)('%s', (_label, call, type, name) => {
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('messages say what was expected and what was given', () => {
+    expect(() => new Sampler({ intervalMs: -5 })).toThrow('options.intervalMs must be an integer from 1 to 2147483647, got -5');
+    expect(() => new Sampler({ unref: 'yes' as never })).toThrow('options.unref must be a boolean, got "yes"');
+    expect(() => new Sampler({ intervalMs: '1s' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+    );
+    expect(() => new Sampler({ intervalMs: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+  });
+
+  it('a failed native bind leaves the sampling buffer working', async () => {
+    const { sample } = await import('mallinfo');
+    expect(() => binding.bind(new Float64Array(2))).toThrow(RangeError);
+    expect(sample().heap!.inUse).toBeGreaterThan(0);
+  });
+});
