@@ -9,7 +9,7 @@ function timeBatch(fn, calls) {
   return ((performance.now() - start) * 1e6) / calls;
 }
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

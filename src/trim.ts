@@ -8,6 +8,7 @@ import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
+import { recordTrim } from './trim-stats';
 import { integerOption, optionsObject } from './validate';
 
 /** Options of {@link trimSync}. */
@@ -72,5 +73,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
   binding.trim(pad);
   const durationMs = performance.now() - start;
   const rssAfter = residentOrThrow();
-  return { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
+  const result = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
+  recordTrim(result);
+  return result;
 }

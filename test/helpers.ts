@@ -34,10 +34,10 @@ const execFileAsync = promisify(execFile);
 /** Runs a Node script (ESM or CJS file, or -e code) and returns its stdout. */
 export async function runNode(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<{ stdout: string; stderr: string }> {
   return execFileAsync(process.execPath, args, {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
     timeout: options.timeoutMs ?? 60_000,
     maxBuffer: 64 * MiB,
