@@ -7,7 +7,8 @@
         "native/allocator.cc",
         "native/glibc.cc",
         "native/procfs.cc",
-        "native/symbols.cc"
+        "native/symbols.cc",
+        "native/trim_worker.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],

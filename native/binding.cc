@@ -10,6 +10,7 @@
 #include "glibc.h"
 #include "layout.h"
 #include "procfs.h"
+#include "trim_worker.h"
 
 namespace mallinfo {
 namespace {
@@ -48,6 +49,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("bind", &Addon::Bind),
         InstanceMethod("fill", &Addon::Fill),
         InstanceMethod("trim", &Addon::Trim),
+        InstanceMethod("trimAsync", &Addon::TrimAsync),
         InstanceMethod("allocator", &Addon::Allocator),
         InstanceMethod("mallocInfo", &Addon::MallocInfo),
     });
@@ -87,8 +89,8 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
-  // trim(pad: number): malloc_trim(pad)'s return value, -1 if unavailable.
-  Napi::Value Trim(const Napi::CallbackInfo& info) {
+  // The pad argument of trim()/trimAsync(): a non-negative integer.
+  static size_t PadArgument(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsNumber()) {
       throw Napi::TypeError::New(env, "pad must be a number");
@@ -97,8 +99,25 @@ class Addon : public Napi::Addon<Addon> {
     if (!(pad >= 0 && pad <= 9007199254740991.0)) {
       throw Napi::RangeError::New(env, "pad must be a non-negative integer");
     }
-    if (!heap_enabled_) return Napi::Number::New(env, -1);
-    return Napi::Number::New(env, Glibc::Get().Trim(static_cast<size_t>(pad)));
+    return static_cast<size_t>(pad);
+  }
+
+  // trim(pad: number): malloc_trim(pad)'s return value, -1 if unavailable.
+  Napi::Value Trim(const Napi::CallbackInfo& info) {
+    const size_t pad = PadArgument(info);
+    if (!heap_enabled_) return Napi::Number::New(info.Env(), -1);
+    return Napi::Number::New(info.Env(), Glibc::Get().Trim(pad));
+  }
+
+  // trimAsync(pad: number): a promise of malloc_trim(pad) run on the libuv
+  // threadpool, with RSS around it (see trim_worker.h). rc is -1 where
+  // malloc_trim does not exist. The JS layer refuses other allocators first.
+  Napi::Value TrimAsync(const Napi::CallbackInfo& info) {
+    const size_t pad = PadArgument(info);
+    if (!heap_enabled_) {
+      throw Napi::Error::New(info.Env(), "malloc_trim needs the glibc allocator");
+    }
+    return QueueTrim(info.Env(), pad);
   }
 
   // allocator(): what serves malloc and which glibc entry points exist.

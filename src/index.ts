@@ -5,7 +5,7 @@
 export { sample } from './sample';
 export { Sampler } from './sampler';
 export type { SamplerOptions, SamplerEvents } from './sampler';
-export { trimSync } from './trim';
+export { trimSync, trim } from './trim';
 export type { TrimOptions, TrimResult } from './trim';
 export { allocator } from './allocator';
 export type { AllocatorInfo, AllocatorKind } from './allocator';

@@ -24,6 +24,17 @@ export interface NativeAllocatorInfo {
   statm: boolean;
 }
 
+/** What the addon's threadpool trim resolves with (native/trim_worker.h). */
+export interface NativeTrimResult {
+  /** malloc_trim's return value; -1 when it does not exist. */
+  rc: number;
+  /** Whether /proc/self/statm was read before and after the trim. */
+  statmOk: boolean;
+  rssBefore: number;
+  rssAfter: number;
+  durationNs: number;
+}
+
 /** The addon's exports (native/binding.cc). */
 export interface NativeBinding {
   readonly layout: Readonly<Record<SlotName | 'length', number>>;
@@ -31,6 +42,7 @@ export interface NativeBinding {
   bind(buffer: Float64Array): void;
   fill(): void;
   trim(pad: number): number;
+  trimAsync(pad: number): Promise<NativeTrimResult>;
   allocator(): NativeAllocatorInfo;
   mallocInfo(): string | null;
 }

@@ -1,7 +1,7 @@
 /**
- * `trimSync()`: hand free allocator memory back to the kernel with glibc's
- * `malloc_trim`, and prove what came back by measuring RSS around it
- * (glibc's return value only says that some madvise was issued).
+ * `trimSync()` and `trim()`: hand free allocator memory back to the kernel
+ * with glibc's `malloc_trim`, and prove what came back by measuring RSS
+ * around it (glibc's return value only says that some madvise was issued).
  * @packageDocumentation
  */
 import { allocator } from './allocator';
@@ -11,7 +11,7 @@ import { readResident } from './sample';
 import { recordTrim } from './trim-stats';
 import { integerOption, optionsObject } from './validate';
 
-/** Options of {@link trimSync}. */
+/** Options of {@link trimSync} and {@link trim}. */
 export interface TrimOptions {
   /** Bytes to leave untrimmed at the top of the main heap (`malloc_trim`'s `pad`). Default 0. */
   pad?: number;
@@ -76,4 +76,47 @@ export function trimSync(options?: TrimOptions): TrimResult {
   const result = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
   recordTrim(result);
   return result;
+}
+
+/**
+ * Runs `malloc_trim(pad)` on the libuv threadpool, off the event loop, and
+ * resolves with the RSS it released (a trim of a fragmented heap of
+ * hundreds of MB takes tens of milliseconds). The event loop keeps running
+ * meanwhile, with one limit that comes from glibc: `malloc_trim` holds each
+ * arena's lock while it works on that arena, so a `malloc` or `free` of any
+ * thread that needs that arena (and misses its small per-thread cache)
+ * waits. Memory freed by JavaScript on the main thread lives in the main
+ * arena: JavaScript that allocates Buffers during the trim of a fragmented
+ * main arena waits about as long as with {@link trimSync}; timers, I/O and
+ * callbacks that do not allocate outside V8's heap keep running.
+ *
+ * `rssBefore` and `rssAfter` are read on the threadpool thread just before
+ * and just after `malloc_trim`, not when `trim()` is called: a trim queued
+ * behind busy threadpool work (file system, zlib, crypto) does not count
+ * the memory the program allocated while it waited. The event loop runs
+ * during the trim, so `released` is net of whatever the program allocated
+ * or freed in those milliseconds. `durationMs` is `malloc_trim`'s own time.
+ *
+ * Invalid options and an allocator other than glibc reject the promise
+ * (`TypeError`/`RangeError`, `UnsupportedError`).
+ *
+ * @example
+ * ```ts
+ * const { released, durationMs } = await trim();
+ * log.info(`gave ${released} bytes back in ${durationMs} ms`);
+ * ```
+ */
+export async function trim(options?: TrimOptions): Promise<TrimResult> {
+  const pad = trimPad(options);
+  assertCanTrim();
+  const result = await binding.trimAsync(pad);
+  if (!result.statmOk) throw new UnsupportedError('cannot read /proc/self/statm to measure the trim');
+  const measured: TrimResult = {
+    rssBefore: result.rssBefore,
+    rssAfter: result.rssAfter,
+    released: result.rssBefore - result.rssAfter,
+    durationMs: result.durationNs / 1e6,
+  };
+  recordTrim(measured);
+  return measured;
 }

@@ -1,0 +1,90 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trim, type MemorySample, type TrimResult } from 'mallinfo';
+import { MiB, runNode, runNodeJson } from './helpers';
+
+interface Ticked {
+  result: TrimResult;
+  ticks: number;
+  before: MemorySample;
+  after: MemorySample;
+  vmRssBefore: number;
+}
+
+function runWorker(exitAfterMs: number | null): Promise<{ code: number; messages: unknown[] }> {
+  const worker = new Worker(join(__dirname, 'fixtures', 'trim-worker-thread.mjs'), { workerData: { exitAfterMs } });
+  const messages: unknown[] = [];
+  worker.on('message', (m) => messages.push(m));
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => resolve({ code, messages }));
+  });
+}
+
+describe('trim()', () => {
+  it('resolves with RSS measured around malloc_trim', async () => {
+    const result = await trim();
+    expect(result.rssBefore).toBeGreaterThan(0);
+    expect(result.rssAfter).toBeGreaterThan(0);
+    expect(result.released).toBe(result.rssBefore - result.rssAfter);
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    expect((await trim({ pad: 1024 * 1024 })).rssAfter).toBeGreaterThan(0);
+  });
+
+  it('rejects invalid options with the same errors as trimSync', async () => {
+    await expect(trim({ pad: -1 })).rejects.toThrow(RangeError);
+    await expect(trim({ pad: -1 })).rejects.toThrow('options.pad');
+    await expect(trim({ size: 1 } as never)).rejects.toThrow(TypeError);
+    await expect(trim('0' as never)).rejects.toThrow('options must be an object');
+  });
+
+  it('runs concurrent trims to completion', async () => {
+    const results = await Promise.all([trim(), trim(), trim(), trim(), trim(), trim()]);
+    for (const r of results) expect(r.rssAfter).toBeGreaterThan(0);
+  });
+
+  it('on the story heap: releases most of RSS while the event loop keeps running (trimSync as the control)', async () => {
+    const { async, sync } = await runNodeJson<{ async: Ticked; sync: Ticked }>(['test/fixtures/trim-ticks.mjs']);
+    const held = async.before.process!.resident - async.before.heap!.inUse;
+    expect(held).toBeGreaterThan(300 * MiB);
+    expect(async.result.released).toBeGreaterThan(0.7 * held);
+    // statm on the threadpool thread agrees with the kernel's VmRSS read in JS just before.
+    expect(Math.abs(async.result.rssBefore - async.vmRssBefore)).toBeLessThan(8 * MiB);
+    expect(Math.abs(async.result.rssAfter - async.after.process!.resident)).toBeLessThan(8 * MiB);
+    // A 1 ms timer kept firing while the trim ran: the loop was not blocked.
+    expect(async.ticks).toBeGreaterThanOrEqual(3);
+    // The same count around trimSync() is 0: the measurement sees a blocked loop.
+    expect(sync.ticks).toBe(0);
+    expect(sync.result.released).toBeGreaterThan(300 * MiB);
+  });
+
+  it('lets the process exit while a trim runs on the threadpool', async () => {
+    let code = 0;
+    let stdout = '';
+    try {
+      await runNode(['test/fixtures/trim-exit.mjs']);
+    } catch (error) {
+      const e = error as { code: number; signal: string | null; stdout: string };
+      expect(e.signal).toBeNull();
+      code = e.code;
+      stdout = e.stdout;
+    }
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)).toEqual({ inFlightAtExit: true });
+  });
+
+  it('survives worker threads whose environment is torn down during the trim', async () => {
+    const finished = await runWorker(null);
+    expect(finished.code).toBe(0);
+    const measured = finished.messages[0] as TrimResult;
+    // The trim takes long enough that an exit after 0–5 ms lands inside it.
+    expect(measured.released).toBeGreaterThan(100 * MiB);
+    expect(measured.durationMs).toBeGreaterThan(1);
+    for (const exitAfterMs of [0, 1, 2, 5]) {
+      expect((await runWorker(exitAfterMs)).code).toBe(7);
+    }
+    // This thread's environment is unaffected.
+    expect((await trim()).rssAfter).toBeGreaterThan(0);
+  });
+});
