@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { processMallocSettings, type MallocSettings } from './malloc-settings';
 import { binding } from './native';
 
 /** The allocator behind malloc in this process. */
@@ -22,6 +23,12 @@ export interface AllocatorInfo {
   mallinfo2: boolean;
   /** Whether `trimSync()`/`trim()` can release memory here (glibc's `malloc_trim`). */
   trim: boolean;
+  /**
+   * glibc malloc's settings (arena limit, thresholds) and where each comes
+   * from, as glibc read them from the environment when the process started;
+   * null when glibc's malloc does not serve this process.
+   */
+  settings: MallocSettings | null;
 }
 
 let cached: AllocatorInfo | undefined;
@@ -37,7 +44,9 @@ function looksLikeMusl(): boolean {
 
 /**
  * Describes the allocator. Detected once per process; the result is a
- * fresh copy each call.
+ * fresh copy each call. `settings` reflects the environment the process
+ * started with: glibc reads it once, before any JavaScript runs, so
+ * changing `process.env` later changes neither glibc nor this report.
  *
  * @example
  * ```ts
@@ -57,7 +66,8 @@ export function allocator(): AllocatorInfo {
       heapStats: glibc,
       mallinfo2: info.mallinfo2,
       trim: glibc && info.mallocTrim,
+      settings: glibc ? processMallocSettings() : null,
     };
   }
-  return { ...cached };
+  return structuredClone(cached);
 }
