@@ -17,3 +17,4 @@ export { parseMallocInfo, MallocInfoParseError } from './malloc-info';
 export type { ArenaStats, ChunkTotal, FreeBin, FreeChunks, MallocInfo, MallocInfoTotals } from './malloc-info';
 export { mallocSettings } from './malloc-settings';
 export type { MallocSetting, MallocSettings, SettingSource } from './malloc-settings';
+export type { AutoTrimEvent, AutoTrimOptions, AutoTrimStats } from './auto-trim';

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
+import { AutoTrimmer, type AutoTrimEvent, type AutoTrimOptions, type AutoTrimStats } from './auto-trim';
 import { invalidType } from './errors';
 import { Ring } from './ring';
 import { sample } from './sample';
@@ -20,6 +21,8 @@ export interface SamplerOptions {
   history?: number;
   /** Stops the sampler when aborted; a sampler whose signal is aborted does not start. */
   signal?: AbortSignal;
+  /** Trim when the allocator holds enough resident free memory (off by default; see `trimStats()`). */
+  autoTrim?: AutoTrimOptions;
 }
 
 /** Events of {@link Sampler}. */
@@ -27,9 +30,11 @@ export interface SamplerEvents {
   sample: [sample: MemorySample];
   start: [];
   stop: [];
+  /** An auto-trim finished (`autoTrim` option). */
+  trim: [result: AutoTrimEvent];
 }
 
-const KNOWN = ['intervalMs', 'unref', 'history', 'signal'] as const;
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
@@ -52,6 +57,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private readonly unrefTimer: boolean;
   private readonly ring: Ring<MemorySample>;
   private readonly signal: AbortSignal | undefined;
+  private readonly trimmer: AutoTrimmer | null;
   private timer: NodeJS.Timeout | undefined;
   private origin = 0;
   /** Index of the tick the timer is set for: due at origin + index × intervalMs. */
@@ -72,6 +78,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
       throw invalidType('options.signal', 'an AbortSignal', opts.signal);
     }
     this.signal = opts.signal;
+    this.trimmer = AutoTrimmer.fromOption(opts.autoTrim, (event) => this.emit('trim', event));
   }
 
   /** Whether the sampler is running. */
@@ -109,6 +116,11 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   /** The kept samples, oldest first (a copy). */
   history(): MemorySample[] {
     return this.ring.toArray();
+  }
+
+  /** Auto-trims this sampler ran: count, positive bytes released, the latest (zeros without `autoTrim`). */
+  trimStats(): AutoTrimStats {
+    return this.trimmer?.stats() ?? { count: 0, releasedBytes: 0, lastTrim: null };
   }
 
   /**
@@ -160,6 +172,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.lastSample = s;
     this.ring.push(s);
     this.wake();
+    this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
     this.emit('sample', s);
   };
 }
