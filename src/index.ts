@@ -17,4 +17,6 @@ export { parseMallocInfo, MallocInfoParseError } from './malloc-info';
 export type { ArenaStats, ChunkTotal, FreeBin, FreeChunks, MallocInfo, MallocInfoTotals } from './malloc-info';
 export { mallocSettings } from './malloc-settings';
 export type { MallocSetting, MallocSettings, SettingSource } from './malloc-settings';
+export { processMemory } from './process-memory';
+export type { ProcessMemory, ProcessMemoryOptions, ProcessStatus, SmapsRollup } from './process-memory';
 export type { AutoTrimEvent, AutoTrimOptions, AutoTrimStats } from './auto-trim';
