@@ -38,6 +38,7 @@ describe('the package', () => {
       "import * as m from 'mallinfo'; import { sample } from 'mallinfo'; sample(); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports').sort()))",
     ]);
     expect(cjs).toEqual(expect.arrayContaining(['Sampler', 'allocator', 'sample', 'trimSync']));
+    expect(cjs).toEqual(expect.arrayContaining(['trim', 'arenas', 'parseMallocInfo', 'MallocInfoParseError', 'mallocSettings', 'processMemory']));
     expect(esm).toEqual(cjs);
   });
 
