@@ -85,9 +85,9 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * meanwhile, with one limit that comes from glibc: `malloc_trim` holds each
  * arena's lock while it works on that arena, so a `malloc` or `free` of any
  * thread that needs that arena (and misses its small per-thread cache)
- * waits. Memory freed by JavaScript on the main thread lives in the main
- * arena: JavaScript that allocates Buffers during the trim of a fragmented
- * main arena waits about as long as with {@link trimSync}; timers, I/O and
+ * waits. Buffers allocated on the main thread come from the main arena:
+ * JavaScript that allocates Buffers while a fragmented main arena is being
+ * trimmed waits about as long as with {@link trimSync}; timers, I/O and
  * callbacks that do not allocate outside V8's heap keep running.
  *
  * `rssBefore` and `rssAfter` are read on the threadpool thread just before
