@@ -43,13 +43,16 @@ describe('Sampler', () => {
       while (performance.now() < until);
     });
     sampler.start();
-    await delay(520);
+    await delay(620);
     sampler.stop();
-    const elapsed = times[times.length - 1] - times[0];
-    const ticks = times.length - 1;
-    // Drifting by the listener's 10 ms would make ticks 35 ms apart.
-    expect(elapsed / ticks).toBeLessThan(32);
-    expect(elapsed / ticks).toBeGreaterThanOrEqual(24);
+    // Judge the median spacing, not the count of ticks: a busy machine makes
+    // some timers late (or skips a tick), but most ticks stay ~25 ms apart.
+    // A scheduler that waited 25 ms after the 10 ms listener would never
+    // space ticks less than 35 ms apart.
+    const spacings = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    expect(spacings.length).toBeGreaterThanOrEqual(8);
+    expect(spacings[Math.floor(spacings.length / 2)]).toBeLessThan(31);
+    expect(spacings[0]).toBeGreaterThanOrEqual(14);
   });
 
   it('keeps a bounded history, oldest first', async () => {
