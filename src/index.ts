@@ -11,3 +11,12 @@ export { allocator } from './allocator';
 export type { AllocatorInfo, AllocatorKind } from './allocator';
 export { UnsupportedError } from './errors';
 export type { MemorySample, HeapStats, MallinfoFields, ProcessStats, V8Stats } from './types';
+export type {
+  HeapAllocator,
+  HeapStatsCommon,
+  GlibcHeapStats,
+  JemallocHeapStats,
+  TcmallocHeapStats,
+  JemallocFields,
+  TcmallocFields,
+} from './types';

@@ -1,18 +1,20 @@
 /**
- * `trimSync()`: hand free allocator memory back to the kernel with glibc's
- * `malloc_trim`, and prove what came back by measuring RSS around it
- * (glibc's return value only says that some madvise was issued).
+ * `trimSync()`: hand free allocator memory back to the kernel (glibc
+ * `malloc_trim`, jemalloc `arena.<all>.purge`, tcmalloc
+ * `MallocExtension_ReleaseFreeMemory`), and prove what came back by
+ * measuring RSS around it (glibc's return value only says that some
+ * madvise was issued; the others return nothing useful).
  * @packageDocumentation
  */
-import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
+import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
 
 /** Options of {@link trimSync}. */
 export interface TrimOptions {
-  /** Bytes to leave untrimmed at the top of the main heap (`malloc_trim`'s `pad`). Default 0. */
+  /** Bytes to leave untrimmed at the top of the main heap (glibc `malloc_trim`'s `pad`; jemalloc and tcmalloc ignore it). Default 0. */
   pad?: number;
 }
 
@@ -24,7 +26,7 @@ export interface TrimResult {
   rssAfter: number;
   /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
   released: number;
-  /** How long `malloc_trim` took, in milliseconds. */
+  /** How long the allocator's trim call took, in milliseconds. */
   durationMs: number;
 }
 
@@ -34,15 +36,9 @@ export function trimPad(options: unknown): number {
   return integerOption('options.pad', opts.pad, 0, 0);
 }
 
-/** Throws UnsupportedError unless this allocator can trim. */
+/** Throws UnsupportedError, saying why, unless this allocator can trim. */
 export function assertCanTrim(): void {
-  const info = allocator();
-  if (!info.trim) {
-    throw new UnsupportedError(
-      `trim needs glibc's malloc_trim, but this process's allocator is ${info.kind}` +
-        (info.kind === 'glibc' ? ' without malloc_trim' : ''),
-    );
-  }
+  assertSupported('trim');
 }
 
 /** RSS from statm, or an error: a trim without the before/after proves nothing. */
@@ -53,11 +49,13 @@ export function residentOrThrow(): number {
 }
 
 /**
- * Runs `malloc_trim(pad)` on the calling thread and measures the RSS it
+ * Returns free allocator memory to the kernel on the calling thread — glibc
+ * `malloc_trim(pad)`, jemalloc `arena.<all>.purge`, tcmalloc
+ * `MallocExtension_ReleaseFreeMemory()` — and measures the RSS it
  * released. Blocks the event loop for its duration: tens of milliseconds on
  * a fragmented heap of hundreds of MB.
  *
- * @throws UnsupportedError when the allocator is not glibc.
+ * @throws UnsupportedError, saying why, on musl or an unknown allocator.
  * @example
  * ```ts
  * const { released, durationMs } = trimSync();
