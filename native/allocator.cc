@@ -16,11 +16,11 @@ AllocatorKind DetectAllocator() {
       return AllocatorKind::kTcmalloc;
     }
     const Glibc& glibc = Glibc::Get();
-    if (glibc.LibcVersion() != nullptr &&
-        (glibc.HasMallinfo2() || glibc.HasMallinfo())) {
-      return AllocatorKind::kGlibc;
+    if (glibc.LibcVersion() == nullptr || !(glibc.HasMallinfo2() || glibc.HasMallinfo())) {
+      return AllocatorKind::kUnknown;  // not glibc (musl), or glibc without statistics
     }
-    return AllocatorKind::kUnknown;
+    // An allocator we do not know may have replaced malloc.
+    return glibc.ServesMalloc() ? AllocatorKind::kGlibc : AllocatorKind::kUnknown;
   }();
   return kind;
 }

@@ -3,23 +3,30 @@
  * that cannot work on this allocator throws the same explained error.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
+import { allocator, type AllocatorKind } from './allocator';
 import { UnsupportedError } from './errors';
 
 /** A capability that depends on the allocator. */
 export type Capability = 'trim' | 'arenas';
 
-const WHY_NOT: Record<Capability, Record<string, string>> = {
+// What 'unknown' means: glibc is the C library but its malloc saw none of
+// this process's allocations (another allocator replaced malloc), or the C
+// library is neither glibc nor musl.
+function unknownAllocator(): string {
+  return allocator().glibcVersion !== null
+    ? 'malloc is served by an allocator mallinfo does not know (such as an LD_PRELOADed mimalloc): glibc is loaded but does not serve malloc, so its numbers would be zeros'
+    : 'the C library is neither glibc nor musl, and no jemalloc or tcmalloc was found';
+}
+
+const WHY_NOT: Record<Capability, Record<Exclude<AllocatorKind, 'unknown'>, string>> = {
   trim: {
     musl: "musl's malloc has no call to return free memory on request (and no statistics to show what it holds)",
-    unknown: 'no known allocator was found in this process (glibc malloc_trim, jemalloc mallctl or tcmalloc MallocExtension)',
     jemalloc: "jemalloc's mallctl statistics are unavailable (jemalloc older than 5.0, or built with --disable-stats)",
     tcmalloc: "tcmalloc's MallocExtension_ReleaseFreeMemory was not found",
     glibc: "glibc's malloc_trim was not found",
   },
   arenas: {
     musl: "musl's malloc has no arenas to report and no statistics interface",
-    unknown: 'no known allocator was found in this process (glibc malloc_info or jemalloc mallctl)',
     jemalloc: "jemalloc's mallctl statistics are unavailable (jemalloc older than 5.0, or built with --disable-stats)",
     tcmalloc: 'gperftools tcmalloc has no arenas (it has per-thread caches and one page heap: see sample().heap.tcmalloc)',
     glibc: "glibc's malloc_info was not found",
@@ -41,5 +48,6 @@ function supported(capability: Capability): boolean {
 export function assertSupported(capability: Capability, what: string = capability): void {
   if (supported(capability)) return;
   const { kind } = allocator();
-  throw new UnsupportedError(`${what} is not supported with this process's allocator (${kind}): ${WHY_NOT[capability][kind]}`);
+  const why = kind === 'unknown' ? unknownAllocator() : WHY_NOT[capability][kind];
+  throw new UnsupportedError(`${what} is not supported with this process's allocator (${kind}): ${why}`);
 }
