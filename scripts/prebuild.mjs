@@ -29,7 +29,8 @@ function hasCommand(command) {
 }
 
 function build(arch) {
-  const env = { ...process.env };
+  // JOBS: node-gyp compiles the sources in parallel.
+  const env = { JOBS: 'max', ...process.env };
   if (arch !== process.arch) {
     const { triplet, debianPackage } = TARGETS[arch];
     if (!hasCommand(`${triplet}-g++`)) {

@@ -10,7 +10,11 @@ export type AllocatorKind = 'glibc' | 'jemalloc' | 'tcmalloc' | 'musl' | 'unknow
 
 /** What {@link allocator} reports. */
 export interface AllocatorInfo {
-  /** Which allocator serves malloc (an LD_PRELOADed jemalloc/tcmalloc wins over glibc). */
+  /**
+   * Which allocator serves malloc (an LD_PRELOADed jemalloc/tcmalloc wins
+   * over glibc). `'unknown'`: another allocator replaced malloc (mimalloc,
+   * say), or the C library is neither glibc nor musl.
+   */
   kind: AllocatorKind;
   /**
    * The allocator's version where it can be read, else null: glibc
@@ -53,6 +57,7 @@ function looksLikeMusl(): boolean {
  * @example
  * ```ts
  * allocator(); // { kind: 'glibc', version: '2.36', glibcVersion: '2.36', heapStats: true, mallinfo2: true, trim: true }
+ * // under LD_PRELOAD=libjemalloc.so.2: { kind: 'jemalloc', version: '5.3.0-0-g54eaed1…', … }
  * ```
  */
 export function allocator(): AllocatorInfo {

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import nodeGypBuild = require('node-gyp-build');
+import type { JemallocArenas } from './jemalloc-arenas';
 
 /** Names of the slots of the sample buffer, as the addon exports them. */
 export type SlotName =
@@ -34,19 +35,6 @@ export interface NativeAllocatorInfo {
   statm: boolean;
 }
 
-/** One jemalloc arena, from `stats.arenas.<i>.*` (bytes, except `index` and `threads`). */
-export interface NativeJemallocArena {
-  index: number;
-  threads: number;
-  allocated: number;
-  active: number;
-  dirty: number;
-  muzzy: number;
-  mapped: number;
-  retained: number;
-  resident: number;
-}
-
 /** The addon's exports (native/binding.cc). */
 export interface NativeBinding {
   readonly layout: Readonly<Record<SlotName | 'length', number>>;
@@ -57,7 +45,7 @@ export interface NativeBinding {
   allocator(): NativeAllocatorInfo;
   mallocInfo(): string | null;
   /** `arenas.narenas` and each initialised arena's statistics; null unless jemalloc with statistics. */
-  jemallocArenas(): { count: number; arenas: NativeJemallocArena[] } | null;
+  jemallocArenas(): JemallocArenas | null;
 }
 
 /** Value of `heapSource`: which allocator call filled the heap slots (native/layout.h). */

@@ -116,7 +116,8 @@ function readProcess(): ProcessStats | null {
  *
  * Costs a few microseconds on a fresh process; `mallinfo2` walks every
  * free chunk under the arena locks, so on a heap with a million free chunks
- * it costs milliseconds: `costNs` says what this one cost.
+ * it costs milliseconds, and jemalloc's epoch refresh costs tens of
+ * microseconds: `costNs` says what this one cost.
  *
  * @example
  * ```ts

@@ -121,7 +121,7 @@ describe('the packed tarball', () => {
     expect(musl.stderr).toMatch(/No native build was found for .*libc=musl/);
     // ...so an install there compiles the addon, and loads that build.
     const source = emptyProject(join(scratch, 'musl-consumer'));
-    const install = installTarball(tarball, source, { LIBC: 'musl' });
+    const install = installTarball(tarball, source, { LIBC: 'musl', JOBS: 'max' });
     expect(install.status, install.stderr).toBe(0);
     const built = join(source, 'node_modules', 'mallinfo', 'build', 'Release', 'mallinfo.node');
     expect(existsSync(built)).toBe(true);
