@@ -6,6 +6,8 @@
         "native/binding.cc",
         "native/allocator.cc",
         "native/glibc.cc",
+        "native/jemalloc.cc",
+        "native/tcmalloc.cc",
         "native/procfs.cc",
         "native/symbols.cc",
         "native/trim_worker.cc"

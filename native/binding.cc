@@ -1,5 +1,6 @@
 // Module glue only: exports, argument checks and per-instance state. The
-// numbers come from glibc.cc, procfs.cc and allocator.cc.
+// numbers come from allocator.cc (which picks glibc.cc, jemalloc.cc or
+// tcmalloc.cc) and procfs.cc.
 #include <napi.h>
 
 #include <time.h>
@@ -8,6 +9,7 @@
 
 #include "allocator.h"
 #include "glibc.h"
+#include "jemalloc.h"
 #include "layout.h"
 #include "procfs.h"
 #include "trim_worker.h"
@@ -20,7 +22,12 @@ const char* const kSlotNames[kSlotCount] = {
     "hblkhd",     "usmblks",  "fsmblks",  "uordblks",  "fordblks",
     "keepcost",   "statmOk",  "statmSize", "statmResident", "statmShared",
     "statmText",  "statmLib", "statmData", "statmDt",   "timeMs",
-    "fillNs"};
+    "fillNs",
+    "jemallocAllocated", "jemallocActive", "jemallocResident", "jemallocMapped",
+    "jemallocRetained", "jemallocMetadata", "jemallocDirty", "jemallocMuzzy",
+    "tcmallocAllocated", "tcmallocHeapSize", "tcmallocPageheapFree",
+    "tcmallocPageheapUnmapped", "tcmallocCentralCacheFree",
+    "tcmallocTransferCacheFree", "tcmallocThreadCacheFree"};
 
 double MonotonicNs() {
   timespec ts;
@@ -39,7 +46,10 @@ double RealtimeMs() {
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports)
-      : heap_enabled_(DetectAllocator() == AllocatorKind::kGlibc) {
+      : glibc_(DetectAllocator() == AllocatorKind::kGlibc) {
+    // Resolve the backend now, so that its one-time set-up (symbol lookups,
+    // jemalloc's MIBs and first epoch) is not part of the first sample.
+    HasHeapStats();
     Napi::Object layout = Napi::Object::New(env);
     for (int i = 0; i < kSlotCount; ++i) layout.Set(kSlotNames[i], i);
     layout.Set("length", static_cast<double>(kSlotCount));
@@ -52,6 +62,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("trimAsync", &Addon::TrimAsync),
         InstanceMethod("allocator", &Addon::Allocator),
         InstanceMethod("mallocInfo", &Addon::MallocInfo),
+        InstanceMethod("jemallocArenas", &Addon::JemallocArenas),
     });
   }
 
@@ -82,8 +93,7 @@ class Addon : public Napi::Addon<Addon> {
     }
     const double start = MonotonicNs();
     buffer_[kTimeMs] = RealtimeMs();
-    buffer_[kHeapSource] =
-        heap_enabled_ ? Glibc::Get().FillMallinfo(buffer_ + kArena) : kHeapNone;
+    buffer_[kHeapSource] = FillHeap(buffer_);
     buffer_[kStatmOk] = statm_.Read(buffer_ + kStatmSize) ? 1 : 0;
     buffer_[kFillNs] = MonotonicNs() - start;
     return info.Env().Undefined();
@@ -102,20 +112,19 @@ class Addon : public Napi::Addon<Addon> {
     return static_cast<size_t>(pad);
   }
 
-  // trim(pad: number): malloc_trim(pad)'s return value, -1 if unavailable.
+  // trim(pad: number): TrimHeap(pad): 1 or 0 from the allocator, -1 if
+  // unsupported (pad applies to glibc's malloc_trim only).
   Napi::Value Trim(const Napi::CallbackInfo& info) {
-    const size_t pad = PadArgument(info);
-    if (!heap_enabled_) return Napi::Number::New(info.Env(), -1);
-    return Napi::Number::New(info.Env(), Glibc::Get().Trim(pad));
+    return Napi::Number::New(info.Env(), TrimHeap(PadArgument(info)));
   }
 
-  // trimAsync(pad: number): a promise of malloc_trim(pad) run on the libuv
-  // threadpool, with RSS around it (see trim_worker.h). rc is -1 where
-  // malloc_trim does not exist. The JS layer refuses other allocators first.
+  // trimAsync(pad: number): a promise of TrimHeap(pad) run on the libuv
+  // threadpool, with RSS around it (see trim_worker.h). The JS layer refuses
+  // allocators that cannot trim first.
   Napi::Value TrimAsync(const Napi::CallbackInfo& info) {
     const size_t pad = PadArgument(info);
-    if (!heap_enabled_) {
-      throw Napi::Error::New(info.Env(), "malloc_trim needs the glibc allocator");
+    if (!CanTrimHeap()) {
+      throw Napi::Error::New(info.Env(), "this allocator cannot trim");
     }
     return QueueTrim(info.Env(), pad);
   }
@@ -126,9 +135,10 @@ class Addon : public Napi::Addon<Addon> {
     const Glibc& glibc = Glibc::Get();
     Napi::Object result = Napi::Object::New(env);
     result.Set("kind", AllocatorName(DetectAllocator()));
-    const char* version = glibc.LibcVersion();
-    result.Set("glibcVersion", version != nullptr ? Napi::Value(Napi::String::New(env, version))
-                                                  : env.Null());
+    result.Set("version", StringOrNull(env, AllocatorVersion()));
+    result.Set("glibcVersion", StringOrNull(env, glibc.LibcVersion()));
+    result.Set("heapStats", HasHeapStats());
+    result.Set("trim", CanTrimHeap());
     result.Set("mallinfo2", glibc.HasMallinfo2());
     result.Set("mallinfo", glibc.HasMallinfo());
     result.Set("mallocTrim", glibc.HasTrim());
@@ -140,13 +150,49 @@ class Addon : public Napi::Addon<Addon> {
   // mallocInfo(): glibc's malloc_info XML, or null when unavailable.
   Napi::Value MallocInfo(const Napi::CallbackInfo& info) {
     std::string xml;
-    if (!heap_enabled_ || !Glibc::Get().MallocInfo(&xml)) {
+    if (!glibc_ || !Glibc::Get().MallocInfo(&xml)) {
       return info.Env().Null();
     }
     return Napi::String::New(info.Env(), xml);
   }
 
-  const bool heap_enabled_;
+  // jemallocArenas(): { count, arenas: [...] } from arenas.narenas and
+  // stats.arenas.<i>.*, or null when jemalloc's statistics are unavailable.
+  Napi::Value JemallocArenas(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const Jemalloc& jemalloc = Jemalloc::Get();
+    const int count = jemalloc.ArenaCount();
+    if (DetectAllocator() != AllocatorKind::kJemalloc || count < 0 ||
+        !jemalloc.RefreshEpoch()) {
+      return env.Null();
+    }
+    Napi::Array arenas = Napi::Array::New(env);
+    for (int i = 0; i < count; ++i) {
+      JemallocArenaStats s;
+      if (!jemalloc.ArenaStats(static_cast<unsigned>(i), &s)) continue;  // not initialised
+      Napi::Object arena = Napi::Object::New(env);
+      arena.Set("index", i);
+      arena.Set("threads", s.threads);
+      arena.Set("allocated", s.allocated);
+      arena.Set("active", s.active);
+      arena.Set("dirty", s.dirty);
+      arena.Set("muzzy", s.muzzy);
+      arena.Set("mapped", s.mapped);
+      arena.Set("retained", s.retained);
+      arena.Set("resident", s.resident);
+      arenas.Set(arenas.Length(), arena);
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("count", count);
+    result.Set("arenas", arenas);
+    return result;
+  }
+
+  static Napi::Value StringOrNull(Napi::Env env, const char* text) {
+    return text != nullptr ? Napi::Value(Napi::String::New(env, text)) : env.Null();
+  }
+
+  const bool glibc_;  // malloc_info is glibc's only
   StatmReader statm_;
   Napi::Reference<Napi::Float64Array> buffer_ref_;
   double* buffer_ = nullptr;

@@ -80,6 +80,27 @@ int Glibc::FillMallinfo(double* out) const {
   return kHeapNone;
 }
 
+bool Glibc::ServesMalloc() const {
+  static const bool serves = [this] {
+    // Comparing addresses cannot tell: mimalloc also replaces glibc's
+    // __libc_malloc, and a non-PIE executable (Node <= 24's official
+    // builds) holds a canonical PLT address for malloc. So allocate and ask
+    // glibc whether it saw it. 64 KiB stays below the mmap threshold:
+    // freeing an mmapped chunk would raise glibc's dynamic threshold and
+    // change how this process allocates from then on.
+    constexpr size_t kProbe = 64 * 1024;
+    double before[10], after[10];
+    if (FillMallinfo(before) == kHeapNone) return false;
+    void* volatile block = malloc(kProbe);
+    FillMallinfo(after);
+    free(block);
+    // In use is uordblks + hblkhd (out[7] + out[4]); allow for other
+    // threads freeing meanwhile.
+    return (after[7] + after[4]) - (before[7] + before[4]) >= kProbe / 2;
+  }();
+  return serves;
+}
+
 int Glibc::Trim(size_t pad) const {
   return malloc_trim_ != nullptr ? malloc_trim_(pad) : -1;
 }

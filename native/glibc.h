@@ -23,6 +23,12 @@ class Glibc {
   // neither function exists. Allocates nothing.
   int FillMallinfo(double* out) const;
 
+  // Whether glibc's allocator serves this process's malloc, rather than
+  // another allocator (mimalloc, say) that replaces malloc while glibc's
+  // mallinfo2 stays reachable and reports glibc's idle heap: zeros.
+  // Computed once; the first call may cost two mallinfo2 walks.
+  bool ServesMalloc() const;
+
   // malloc_trim(pad); -1 when the function does not exist.
   int Trim(size_t pad) const;
 

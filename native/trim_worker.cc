@@ -2,7 +2,7 @@
 
 #include <time.h>
 
-#include "glibc.h"
+#include "allocator.h"
 #include "procfs.h"
 
 namespace mallinfo {
@@ -41,7 +41,7 @@ class TrimWorker : public Napi::AsyncWorker {
     double after[StatmReader::kFieldCount];
     const bool read_before = statm.Read(before);
     const double start = MonotonicNs();
-    rc_ = Glibc::Get().Trim(pad_);
+    rc_ = TrimHeap(pad_);
     duration_ns_ = MonotonicNs() - start;
     statm_ok_ = read_before && statm.Read(after);
     if (statm_ok_) {

@@ -11,17 +11,32 @@ export type AllocatorKind = 'glibc' | 'jemalloc' | 'tcmalloc' | 'musl' | 'unknow
 
 /** What {@link allocator} reports. */
 export interface AllocatorInfo {
-  /** Which allocator serves malloc (an LD_PRELOADed jemalloc/tcmalloc wins over glibc). */
+  /**
+   * Which allocator serves malloc (an LD_PRELOADed jemalloc/tcmalloc wins
+   * over glibc). `'unknown'`: another allocator replaced malloc (mimalloc,
+   * say), or the C library is neither glibc nor musl.
+   */
   kind: AllocatorKind;
-  /** The allocator's version where it can be read (glibc: `gnu_get_libc_version()`), else null. */
+  /**
+   * The allocator's version where it can be read, else null: glibc
+   * `gnu_get_libc_version()` ("2.36"), jemalloc's `version` mallctl
+   * ("5.3.0-0-g54eaed1…"), tcmalloc `tc_version()` ("gperftools 2.10").
+   */
   version: string | null;
   /** The C library's glibc version, or null when the C library is not glibc (musl). */
   glibcVersion: string | null;
-  /** Whether `sample().heap` carries statistics; false means it is always null. */
+  /**
+   * Whether `sample().heap` carries statistics; false means it is always
+   * null (musl, an unknown allocator, a jemalloc built without statistics).
+   */
   heapStats: boolean;
-  /** Whether glibc's `mallinfo2()` exists (glibc >= 2.33); without it values come from `mallinfo()` and are not exact above 4 GiB. */
+  /** Whether glibc's `mallinfo2()` exists (glibc >= 2.33); without it glibc values come from `mallinfo()` and are not exact above 4 GiB. */
   mallinfo2: boolean;
-  /** Whether `trimSync()`/`trim()` can release memory here (glibc's `malloc_trim`). */
+  /**
+   * Whether `trimSync()`/`trim()` can release memory here: glibc
+   * `malloc_trim`, jemalloc `arena.<all>.purge`, tcmalloc
+   * `MallocExtension_ReleaseFreeMemory`.
+   */
   trim: boolean;
   /**
    * glibc malloc's settings (arena limit, thresholds) and where each comes
@@ -51,22 +66,22 @@ function looksLikeMusl(): boolean {
  * @example
  * ```ts
  * allocator(); // { kind: 'glibc', version: '2.36', glibcVersion: '2.36', heapStats: true, mallinfo2: true, trim: true }
+ * // under LD_PRELOAD=libjemalloc.so.2: { kind: 'jemalloc', version: '5.3.0-0-g54eaed1…', … }
  * ```
  */
 export function allocator(): AllocatorInfo {
   if (cached === undefined) {
     const info = binding.allocator();
-    const glibc = info.kind === 'glibc';
     const kind: AllocatorKind =
       info.kind === 'unknown' && info.glibcVersion === null && looksLikeMusl() ? 'musl' : info.kind;
     cached = {
       kind,
-      version: glibc ? info.glibcVersion : null,
+      version: info.version,
       glibcVersion: info.glibcVersion,
-      heapStats: glibc,
+      heapStats: info.heapStats,
       mallinfo2: info.mallinfo2,
-      trim: glibc && info.mallocTrim,
-      settings: glibc ? processMallocSettings() : null,
+      trim: info.trim,
+      settings: kind === 'glibc' ? processMallocSettings() : null,
     };
   }
   return structuredClone(cached);

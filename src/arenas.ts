@@ -1,15 +1,23 @@
 /**
- * `arenas()`: glibc's arenas one by one, from `malloc_info`. Counting the
- * `<heap>` elements is the only way to learn how many arenas are alive.
+ * `arenas()`: the allocator's arenas one by one — glibc's from
+ * `malloc_info` (counting its `<heap>` elements is the only way to learn
+ * how many arenas are alive), jemalloc's from `arenas.narenas` and
+ * `stats.arenas.<i>.*`.
  * @packageDocumentation
  */
 import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
+import { jemallocArenas, type JemallocArena } from './jemalloc-arenas';
 import { parseMallocInfo, type ArenaStats, type MallocInfoTotals } from './malloc-info';
 import { binding } from './native';
+import { assertSupported } from './support';
 
-/** What {@link arenas} reports. */
-export interface ArenaReport {
+/** What {@link arenas} reports: `allocator` tells the two shapes apart. */
+export type ArenaReport = GlibcArenaReport | JemallocArenaReport;
+
+/** glibc's arenas, from `malloc_info`. */
+export interface GlibcArenaReport {
+  allocator: 'glibc';
   /** Live arenas: the main arena plus one per thread arena glibc created (never freed while the process lives). */
   count: number;
   /** Each arena's statistics, main arena first. */
@@ -18,29 +26,39 @@ export interface ArenaReport {
   totals: MallocInfoTotals;
 }
 
+/** jemalloc's arenas, from `mallctl` after an epoch refresh. */
+export interface JemallocArenaReport {
+  allocator: 'jemalloc';
+  /** `arenas.narenas`: arena slots, initialised or not (jemalloc's default is 4 × CPUs). */
+  count: number;
+  /** The initialised arenas, by index. */
+  arenas: JemallocArena[];
+}
+
 /**
- * Reads glibc's `malloc_info` and returns every arena's statistics.
+ * Returns every arena's statistics: glibc's `malloc_info`, parsed, or
+ * jemalloc's per-arena `mallctl` statistics.
  *
  * Costly like a `sample()` on the same heap and more: glibc walks every
  * free chunk of each arena under that arena's lock and writes XML, which is
  * then parsed. Call it on demand, not on a sampling interval.
  *
- * @throws UnsupportedError where the allocator is not glibc or has no `malloc_info`.
+ * @throws UnsupportedError, saying why, where the allocator has no arenas
+ * to report (tcmalloc, musl, unknown) or glibc's `malloc_info` failed.
  * @example
  * ```ts
  * const { count, arenas: list } = arenas();
- * for (const a of list) console.log(a.index, a.system.current, a.free.rest.bytes);
+ * const report = arenas();
+ * if (report.allocator === 'glibc') {
+ *   for (const a of report.arenas) console.log(a.index, a.system.current, a.free.rest.bytes);
+ * }
  * ```
  */
 export function arenas(): ArenaReport {
-  const info = allocator();
-  const xml = info.kind === 'glibc' ? binding.mallocInfo() : null;
-  if (xml === null) {
-    throw new UnsupportedError(
-      `arenas() needs glibc's malloc_info, but this process's allocator is ${info.kind}` +
-        (info.kind === 'glibc' ? ' and malloc_info failed or is missing' : ''),
-    );
-  }
+  assertSupported('arenas', 'arenas()');
+  if (allocator().kind === 'jemalloc') return { allocator: 'jemalloc', ...jemallocArenas() };
+  const xml = binding.mallocInfo();
+  if (xml === null) throw new UnsupportedError("arenas() needs glibc's malloc_info, which failed");
   const parsed = parseMallocInfo(xml);
-  return { count: parsed.arenas.length, arenas: parsed.arenas, totals: parsed.totals };
+  return { allocator: 'glibc', count: parsed.arenas.length, arenas: parsed.arenas, totals: parsed.totals };
 }

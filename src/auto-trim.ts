@@ -27,8 +27,8 @@
  *   no auto-trim is running.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
-import { invalidType, UnsupportedError } from './errors';
+import { invalidType } from './errors';
+import { assertSupported } from './support';
 import { trim, type TrimResult } from './trim';
 import type { MemorySample } from './types';
 import { integerOption, optionsObject } from './validate';
@@ -95,8 +95,7 @@ export class AutoTrimmer {
     }
     const opts = optionsObject('options.autoTrim', value, ['minFreeBytes', 'minIntervalMs']);
     const trimmer = new AutoTrimmer(opts, onTrim);
-    const info = allocator();
-    if (!info.trim) throw new UnsupportedError(`options.autoTrim needs glibc's malloc_trim, but this process's allocator is ${info.kind}`);
+    assertSupported('trim', 'options.autoTrim');
     return trimmer;
   }
 

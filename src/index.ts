@@ -12,7 +12,8 @@ export type { AllocatorInfo, AllocatorKind } from './allocator';
 export { UnsupportedError } from './errors';
 export type { MemorySample, HeapStats, MallinfoFields, ProcessStats, V8Stats } from './types';
 export { arenas } from './arenas';
-export type { ArenaReport } from './arenas';
+export type { ArenaReport, GlibcArenaReport, JemallocArenaReport } from './arenas';
+export type { JemallocArena } from './jemalloc-arenas';
 export { parseMallocInfo, MallocInfoParseError } from './malloc-info';
 export type { ArenaStats, ChunkTotal, FreeBin, FreeChunks, MallocInfo, MallocInfoTotals } from './malloc-info';
 export { mallocSettings } from './malloc-settings';
@@ -20,3 +21,12 @@ export type { MallocSetting, MallocSettings, SettingSource } from './malloc-sett
 export { processMemory } from './process-memory';
 export type { ProcessMemory, ProcessMemoryOptions, ProcessStatus, SmapsRollup } from './process-memory';
 export type { AutoTrimEvent, AutoTrimOptions, AutoTrimStats } from './auto-trim';
+export type {
+  HeapAllocator,
+  HeapStatsCommon,
+  GlibcHeapStats,
+  JemallocHeapStats,
+  TcmallocHeapStats,
+  JemallocFields,
+  TcmallocFields,
+} from './types';

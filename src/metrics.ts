@@ -11,6 +11,9 @@ import { trimTotals, type TrimTotals } from './trim-stats';
 import type { HeapStats } from './types';
 
 /** The `state` label/attribute values of the malloc bytes metric, and the heap field each reads. */
+export const BYTES_HELP =
+  'Bytes of the C allocator by state (glibc mallinfo2: in_use = uordblks + hblkhd, free = fordblks, mapped = arena + hblkhd, mmapped = hblkhd; jemalloc and tcmalloc: see the README, no mmapped state)';
+
 export const BYTE_STATES = [
   ['in_use', 'inUse'],
   ['free', 'free'],
@@ -20,7 +23,7 @@ export const BYTE_STATES = [
 
 /** One reading for one scrape or collection. */
 export interface MetricReading {
-  /** Allocator bytes by state, or null where the allocator gives no statistics (nothing is exported then, never 0). */
+  /** Allocator bytes by state, or null where the allocator gives no statistics (nothing is exported then, never 0; `mmapped` is null outside glibc and is skipped). */
   heap: HeapStats | null;
   /** Live arena count (from `malloc_info`), or null where unavailable. */
   arenas: number | null;
@@ -30,9 +33,12 @@ export interface MetricReading {
   sampleDurationSeconds: number;
 }
 
-// Arenas are counted from malloc_info's <heap nr="…"> elements: glibc has no
-// other way to tell the live arena count. ~5 µs on a small process.
-function countArenas(): number | null {
+// glibc: arenas are counted from malloc_info's <heap nr="…"> elements (no
+// other way tells the live arena count; ~5–10 µs on a small process, cheaper
+// than parsing the whole document as arenas() does). jemalloc: arenas.narenas.
+function countArenas(kind: string): number | null {
+  if (kind === 'jemalloc') return binding.jemallocArenas()?.count ?? null;
+  if (kind !== 'glibc') return null;
   const xml = binding.mallocInfo();
   if (xml === null) return null;
   let count = 0;
@@ -45,7 +51,7 @@ export function readMetrics(): MetricReading {
   const s = sample();
   return {
     heap: s.heap,
-    arenas: s.heap === null ? null : countArenas(),
+    arenas: s.heap === null ? null : countArenas(s.heap.allocator),
     trims: trimTotals(),
     sampleDurationSeconds: s.costNs / 1e9,
   };

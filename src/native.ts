@@ -5,18 +5,29 @@
  */
 import * as path from 'node:path';
 import nodeGypBuild = require('node-gyp-build');
+import type { JemallocArenas } from './jemalloc-arenas';
 
 /** Names of the slots of the sample buffer, as the addon exports them. */
 export type SlotName =
   | 'heapSource' | 'arena' | 'ordblks' | 'smblks' | 'hblks' | 'hblkhd'
   | 'usmblks' | 'fsmblks' | 'uordblks' | 'fordblks' | 'keepcost'
   | 'statmOk' | 'statmSize' | 'statmResident' | 'statmShared' | 'statmText'
-  | 'statmLib' | 'statmData' | 'statmDt' | 'timeMs' | 'fillNs';
+  | 'statmLib' | 'statmData' | 'statmDt' | 'timeMs' | 'fillNs'
+  | 'jemallocAllocated' | 'jemallocActive' | 'jemallocResident' | 'jemallocMapped'
+  | 'jemallocRetained' | 'jemallocMetadata' | 'jemallocDirty' | 'jemallocMuzzy'
+  | 'tcmallocAllocated' | 'tcmallocHeapSize' | 'tcmallocPageheapFree' | 'tcmallocPageheapUnmapped'
+  | 'tcmallocCentralCacheFree' | 'tcmallocTransferCacheFree' | 'tcmallocThreadCacheFree';
 
 /** What the addon says about the allocator (see native/allocator.cc). */
 export interface NativeAllocatorInfo {
   kind: 'glibc' | 'jemalloc' | 'tcmalloc' | 'unknown';
+  /** The allocator's own version string (gnu_get_libc_version, jemalloc's `version`, tc_version). */
+  version: string | null;
   glibcVersion: string | null;
+  /** Whether fill() gives heap numbers for this allocator. */
+  heapStats: boolean;
+  /** Whether trim() can return memory to the kernel here. */
+  trim: boolean;
   mallinfo2: boolean;
   mallinfo: boolean;
   mallocTrim: boolean;
@@ -45,11 +56,15 @@ export interface NativeBinding {
   trimAsync(pad: number): Promise<NativeTrimResult>;
   allocator(): NativeAllocatorInfo;
   mallocInfo(): string | null;
+  /** `arenas.narenas` and each initialised arena's statistics; null unless jemalloc with statistics. */
+  jemallocArenas(): JemallocArenas | null;
 }
 
-/** Value of `heapSource`: which glibc call filled the heap slots. */
+/** Value of `heapSource`: which allocator call filled the heap slots (native/layout.h). */
 export const HEAP_NONE = 0;
 export const HEAP_MALLINFO2 = 1;
 export const HEAP_MALLINFO = 2;
+export const HEAP_JEMALLOC = 3;
+export const HEAP_TCMALLOC = 4;
 
 export const binding: NativeBinding = nodeGypBuild(path.join(__dirname, '..')) as NativeBinding;

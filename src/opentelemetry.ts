@@ -6,7 +6,7 @@
  */
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
 import { invalidType, outOfRange } from './errors';
-import { allocatorLabels, BYTE_STATES, readMetrics, requirePeer } from './metrics';
+import { allocatorLabels, BYTE_STATES, BYTES_HELP, readMetrics, requirePeer } from './metrics';
 import { optionsObject } from './validate';
 
 // Loaded for its presence only: the meter comes from the caller, but a
@@ -69,11 +69,11 @@ export function registerMallinfoMetrics(meter: Meter, options?: MallinfoOtelOpti
 
   const memory = meter.createObservableGauge('nodejs.malloc.memory', {
     unit: 'By',
-    description: 'Bytes of the C allocator by state (glibc mallinfo2: in_use = uordblks + hblkhd, free = fordblks, mapped = arena + hblkhd, mmapped = hblkhd)',
+    description: BYTES_HELP,
   });
   const arenas = meter.createObservableGauge('nodejs.malloc.arenas', {
     unit: '{arena}',
-    description: 'Live malloc arenas (count of <heap> elements in glibc malloc_info)',
+    description: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info; jemalloc: arenas.narenas)',
   });
   const trims = meter.createObservableCounter('nodejs.malloc.trims', {
     unit: '{trim}',
@@ -92,7 +92,10 @@ export function registerMallinfoMetrics(meter: Meter, options?: MallinfoOtelOpti
   const callback = (result: BatchObservableResult): void => {
     const reading = readMetrics();
     if (reading.heap !== null) {
-      for (const [state, field] of BYTE_STATES) result.observe(memory, reading.heap[field], { ...attributes, state });
+      for (const [state, field] of BYTE_STATES) {
+        const bytes = reading.heap[field];
+        if (bytes !== null) result.observe(memory, bytes, { ...attributes, state });
+      }
     }
     if (reading.arenas !== null) result.observe(arenas, reading.arenas, attributes);
     result.observe(trims, reading.trims.count, attributes);

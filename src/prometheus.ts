@@ -6,7 +6,7 @@
  */
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { invalidType, outOfRange } from './errors';
-import { allocatorLabels, BYTE_STATES, requirePeer, sharedReading } from './metrics';
+import { allocatorLabels, BYTE_STATES, BYTES_HELP, requirePeer, sharedReading } from './metrics';
 import { optionsObject } from './validate';
 
 type PromClient = typeof import('prom-client');
@@ -104,7 +104,7 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
     new client.Gauge({
       ...common,
       name: names[0],
-      help: 'Bytes of the C allocator by state (glibc mallinfo2: in_use = uordblks + hblkhd, free = fordblks, mapped = arena + hblkhd, mmapped = hblkhd)',
+      help: BYTES_HELP,
       labelNames: [...staticNames, 'state'],
       collect(this: Gauge) {
         const heap = read().heap;
@@ -114,14 +114,17 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
           bytesExported = false;
           return;
         }
-        for (const [stateLabel, field] of stateLabels) this.set(stateLabel, heap[field]);
+        for (const [stateLabel, field] of stateLabels) {
+          const bytes = heap[field];
+          if (bytes !== null) this.set(stateLabel, bytes);
+        }
         bytesExported = true;
       },
     }),
     new client.Gauge({
       ...common,
       name: names[1],
-      help: 'Live malloc arenas (count of <heap> elements in glibc malloc_info)',
+      help: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info; jemalloc: arenas.narenas)',
       collect(this: Gauge) {
         const arenas = read().arenas;
         if (arenas !== null) this.set(labels, arenas);

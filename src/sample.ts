@@ -5,21 +5,20 @@
  * @packageDocumentation
  */
 import { getHeapStatistics } from 'node:v8';
-import { binding, HEAP_MALLINFO2, HEAP_NONE } from './native';
-import type { HeapStats, MemorySample, ProcessStats } from './types';
+import { binding, HEAP_JEMALLOC, HEAP_MALLINFO, HEAP_MALLINFO2, HEAP_TCMALLOC } from './native';
+import type { GlibcHeapStats, HeapStats, JemallocHeapStats, MemorySample, ProcessStats, TcmallocHeapStats } from './types';
 
 const L = binding.layout;
 const buffer = new Float64Array(L.length);
 binding.bind(buffer);
 
-function readHeap(): HeapStats | null {
-  const source = buffer[L.heapSource];
-  if (source === HEAP_NONE) return null;
+function readGlibc(source: number): GlibcHeapStats {
   const arena = buffer[L.arena];
   const hblkhd = buffer[L.hblkhd];
   const uordblks = buffer[L.uordblks];
   const fordblks = buffer[L.fordblks];
   return {
+    allocator: 'glibc',
     inUse: uordblks + hblkhd,
     free: fordblks,
     mapped: arena + hblkhd,
@@ -40,6 +39,65 @@ function readHeap(): HeapStats | null {
   };
 }
 
+function readJemalloc(): JemallocHeapStats {
+  const jemalloc = {
+    allocated: buffer[L.jemallocAllocated],
+    active: buffer[L.jemallocActive],
+    resident: buffer[L.jemallocResident],
+    mapped: buffer[L.jemallocMapped],
+    retained: buffer[L.jemallocRetained],
+    metadata: buffer[L.jemallocMetadata],
+    dirty: buffer[L.jemallocDirty],
+    muzzy: buffer[L.jemallocMuzzy],
+  };
+  return {
+    allocator: 'jemalloc',
+    inUse: jemalloc.allocated,
+    // Free space inside active pages, plus freed pages not yet returned.
+    free: jemalloc.active - jemalloc.allocated + jemalloc.dirty + jemalloc.muzzy,
+    mapped: jemalloc.mapped,
+    mmapped: null,
+    exact: true,
+    jemalloc,
+  };
+}
+
+function readTcmalloc(): TcmallocHeapStats {
+  const tcmalloc = {
+    currentAllocated: buffer[L.tcmallocAllocated],
+    heapSize: buffer[L.tcmallocHeapSize],
+    pageheapFree: buffer[L.tcmallocPageheapFree],
+    pageheapUnmapped: buffer[L.tcmallocPageheapUnmapped],
+    centralCacheFree: buffer[L.tcmallocCentralCacheFree],
+    transferCacheFree: buffer[L.tcmallocTransferCacheFree],
+    threadCacheFree: buffer[L.tcmallocThreadCacheFree],
+  };
+  return {
+    allocator: 'tcmalloc',
+    inUse: tcmalloc.currentAllocated,
+    free: tcmalloc.pageheapFree + tcmalloc.centralCacheFree + tcmalloc.transferCacheFree + tcmalloc.threadCacheFree,
+    mapped: tcmalloc.heapSize - tcmalloc.pageheapUnmapped,
+    mmapped: null,
+    exact: true,
+    tcmalloc,
+  };
+}
+
+function readHeap(): HeapStats | null {
+  const source = buffer[L.heapSource];
+  switch (source) {
+    case HEAP_MALLINFO2:
+    case HEAP_MALLINFO:
+      return readGlibc(source);
+    case HEAP_JEMALLOC:
+      return readJemalloc();
+    case HEAP_TCMALLOC:
+      return readTcmalloc();
+    default:
+      return null;
+  }
+}
+
 function readProcess(): ProcessStats | null {
   if (buffer[L.statmOk] !== 1) return null;
   return {
@@ -52,12 +110,14 @@ function readProcess(): ProcessStats | null {
 }
 
 /**
- * Takes one sample of the C allocator (`mallinfo2`), the kernel
- * (`/proc/self/statm`) and V8 (`v8.getHeapStatistics()`).
+ * Takes one sample of the C allocator (glibc `mallinfo2`, jemalloc
+ * `mallctl`, tcmalloc `MallocExtension`), the kernel (`/proc/self/statm`)
+ * and V8 (`v8.getHeapStatistics()`).
  *
  * Costs a few microseconds on a fresh process; `mallinfo2` walks every
  * free chunk under the arena locks, so on a heap with a million free chunks
- * it costs milliseconds: `costNs` says what this one cost.
+ * it costs milliseconds, and jemalloc's epoch refresh costs tens of
+ * microseconds: `costNs` says what this one cost.
  *
  * @example
  * ```ts

@@ -1,19 +1,21 @@
 /**
- * `trimSync()` and `trim()`: hand free allocator memory back to the kernel
- * with glibc's `malloc_trim`, and prove what came back by measuring RSS
- * around it (glibc's return value only says that some madvise was issued).
+ * `trimSync()` and `trim()`: hand free allocator memory back to the kernel (glibc
+ * `malloc_trim`, jemalloc `arena.<all>.purge`, tcmalloc
+ * `MallocExtension_ReleaseFreeMemory`), and prove what came back by
+ * measuring RSS around it (glibc's return value only says that some
+ * madvise was issued; the others return nothing useful).
  * @packageDocumentation
  */
-import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
 import { recordTrim } from './trim-stats';
+import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
 
 /** Options of {@link trimSync} and {@link trim}. */
 export interface TrimOptions {
-  /** Bytes to leave untrimmed at the top of the main heap (`malloc_trim`'s `pad`). Default 0. */
+  /** Bytes to leave untrimmed at the top of the main heap (glibc `malloc_trim`'s `pad`; jemalloc and tcmalloc ignore it). Default 0. */
   pad?: number;
 }
 
@@ -25,7 +27,7 @@ export interface TrimResult {
   rssAfter: number;
   /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
   released: number;
-  /** How long `malloc_trim` took, in milliseconds. */
+  /** How long the allocator's trim call took, in milliseconds. */
   durationMs: number;
 }
 
@@ -35,15 +37,9 @@ export function trimPad(options: unknown): number {
   return integerOption('options.pad', opts.pad, 0, 0);
 }
 
-/** Throws UnsupportedError unless this allocator can trim. */
+/** Throws UnsupportedError, saying why, unless this allocator can trim. */
 export function assertCanTrim(): void {
-  const info = allocator();
-  if (!info.trim) {
-    throw new UnsupportedError(
-      `trim needs glibc's malloc_trim, but this process's allocator is ${info.kind}` +
-        (info.kind === 'glibc' ? ' without malloc_trim' : ''),
-    );
-  }
+  assertSupported('trim');
 }
 
 /** RSS from statm, or an error: a trim without the before/after proves nothing. */
@@ -54,11 +50,13 @@ export function residentOrThrow(): number {
 }
 
 /**
- * Runs `malloc_trim(pad)` on the calling thread and measures the RSS it
+ * Returns free allocator memory to the kernel on the calling thread — glibc
+ * `malloc_trim(pad)`, jemalloc `arena.<all>.purge`, tcmalloc
+ * `MallocExtension_ReleaseFreeMemory()` — and measures the RSS it
  * released. Blocks the event loop for its duration: tens of milliseconds on
  * a fragmented heap of hundreds of MB.
  *
- * @throws UnsupportedError when the allocator is not glibc.
+ * @throws UnsupportedError, saying why, on musl or an unknown allocator.
  * @example
  * ```ts
  * const { released, durationMs } = trimSync();
@@ -79,7 +77,8 @@ export function trimSync(options?: TrimOptions): TrimResult {
 }
 
 /**
- * Runs `malloc_trim(pad)` on the libuv threadpool, off the event loop, and
+ * Runs the allocator's trim (glibc `malloc_trim(pad)`, jemalloc purge,
+ * tcmalloc release) on the libuv threadpool, off the event loop, and
  * resolves with the RSS it released (a trim of a fragmented heap of
  * hundreds of MB takes tens of milliseconds). The event loop keeps running
  * meanwhile, with one limit that comes from glibc: `malloc_trim` holds each
@@ -95,9 +94,9 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * behind busy threadpool work (file system, zlib, crypto) does not count
  * the memory the program allocated while it waited. The event loop runs
  * during the trim, so `released` is net of whatever the program allocated
- * or freed in those milliseconds. `durationMs` is `malloc_trim`'s own time.
+ * or freed in those milliseconds. `durationMs` is the trim call's own time.
  *
- * Invalid options and an allocator other than glibc reject the promise
+ * Invalid options and an allocator that cannot trim (musl, unknown) reject the promise
  * (`TypeError`/`RangeError`, `UnsupportedError`).
  *
  * @example
