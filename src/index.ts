@@ -30,3 +30,16 @@ export type {
   JemallocFields,
   TcmallocFields,
 } from './types';
+export { diagnose } from './diagnose';
+export type {
+  DiagnoseOptions,
+  Diagnosis,
+  Evidence,
+  Finding,
+  FindingKind,
+  SampleWindow,
+  UnexplainedMemory,
+  Verdict,
+} from './diagnose-types';
+export type { FloorTrend, SeriesEvidence } from './series';
+export type { Trend } from './stats';

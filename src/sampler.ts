@@ -5,7 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { AutoTrimmer, type AutoTrimEvent, type AutoTrimOptions, type AutoTrimStats } from './auto-trim';
+import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose';
+import type { DiagnoseOptions, Diagnosis, Verdict } from './diagnose-types';
 import { invalidType } from './errors';
+import { FullGcLog } from './gc-log';
 import { Ring } from './ring';
 import { sample } from './sample';
 import type { MemorySample } from './types';
@@ -23,6 +26,8 @@ export interface SamplerOptions {
   signal?: AbortSignal;
   /** Trim when the allocator holds enough resident free memory (off by default; see `trimStats()`). */
   autoTrim?: AutoTrimOptions;
+  /** Options for {@link Sampler.diagnose} and the `verdict` event (see {@link DiagnoseOptions}). */
+  diagnose?: DiagnoseOptions;
 }
 
 /** Events of {@link Sampler}. */
@@ -32,12 +37,23 @@ export interface SamplerEvents {
   stop: [];
   /** An auto-trim finished (`autoTrim` option). */
   trim: [result: AutoTrimEvent];
+  /**
+   * The verdict of {@link Sampler.diagnose} over the history changed. Checked
+   * after a sample while someone listens, once the history holds
+   * `minSamples`, at most every 250 ms; the first change is from
+   * `'insufficient-data'`.
+   */
+  verdict: [diagnosis: Diagnosis, previousVerdict: Verdict];
 }
 
-const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim'] as const;
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
+/** Full garbage collection times kept for diagnose(): more than an hour's worth at one a second. */
+const FULL_GC_TIMES_KEPT = 4096;
+/** The verdict event's diagnosis runs at most this often, whatever the interval. */
+const VERDICT_CHECK_MS = 250;
 
 /**
  * Samples memory on an interval, without drift: ticks are due at
@@ -64,6 +80,10 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private tickIndex = 0;
   private lastSample: MemorySample | undefined;
   private readonly waiters = new Set<() => void>();
+  private readonly diagnoseOptions: ResolvedDiagnoseOptions;
+  private readonly fullGcs = new FullGcLog(FULL_GC_TIMES_KEPT);
+  private verdict: Verdict = 'insufficient-data';
+  private verdictCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly onAbort = (): void => {
     this.stop();
   };
@@ -79,6 +99,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     }
     this.signal = opts.signal;
     this.trimmer = AutoTrimmer.fromOption(opts.autoTrim, (event) => this.emit('trim', event));
+    this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
   }
 
   /** Whether the sampler is running. */
@@ -90,6 +111,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   start(): this {
     if (this.timer !== undefined || this.signal?.aborted) return this;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.fullGcs.start();
     this.origin = performance.now();
     this.tickIndex = 0;
     this.schedule(0);
@@ -102,6 +124,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     if (this.timer === undefined) return this;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.fullGcs.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.wake();
     this.emit('stop');
@@ -121,6 +144,17 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   /** Auto-trims this sampler ran: count, positive bytes released, the latest (zeros without `autoTrim`). */
   trimStats(): AutoTrimStats {
     return this.trimmer?.stats() ?? { count: 0, releasedBytes: 0, lastTrim: null };
+  }
+
+  /**
+   * {@link diagnose} over the kept history, with the times of the full
+   * garbage collections seen while sampling: leak, fragmentation or stable.
+   * `options` override the sampler's `diagnose` options.
+   */
+  diagnose(options?: DiagnoseOptions): Diagnosis {
+    if (options !== undefined) resolveDiagnoseOptions(options); // throws, naming the option, before any merge
+    const { fullGcTimes, ...thresholds } = this.diagnoseOptions;
+    return diagnose(this.ring.toArray(), { fullGcTimes: fullGcTimes ?? this.fullGcs.toArray(), ...thresholds, ...options });
   }
 
   /**
@@ -174,5 +208,16 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
     this.emit('sample', s);
+    if (this.listenerCount('verdict') > 0 && this.ring.size >= this.diagnoseOptions.minSamples) this.checkVerdict(now);
   };
+
+  private checkVerdict(now: number): void {
+    if (now - this.verdictCheckedAt < VERDICT_CHECK_MS) return;
+    this.verdictCheckedAt = now;
+    const diagnosis = this.diagnose();
+    const previous = this.verdict;
+    if (diagnosis.verdict === previous) return;
+    this.verdict = diagnosis.verdict;
+    this.emit('verdict', diagnosis, previous);
+  }
 }

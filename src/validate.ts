@@ -50,3 +50,11 @@ export function booleanOption(name: string, value: unknown, fallback: boolean): 
   if (typeof value !== 'boolean') throw invalidType(name, 'a boolean', value);
   return value;
 }
+
+/** A finite number option strictly between `min` and `max` (exclusive bounds); `fallback` when undefined. */
+export function fractionOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw invalidType(name, 'a number', value);
+  if (!(value > min && value < max)) throw outOfRange(name, `a number greater than ${min} and less than ${max}`, value);
+  return value;
+}

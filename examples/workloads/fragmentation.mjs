@@ -25,3 +25,28 @@ export function allocationRound({ count = 10_000, size = 50_000, keptShare = 0.0
   survivors = kept;
   return kept.length;
 }
+
+/**
+ * The same burst spread over `chunks` turns of the event loop, so that a
+ * Sampler running meanwhile sees the sawtooth climb: like a server whose
+ * requests arrive over a few hundred milliseconds. `keep` decides which
+ * Buffers outlive the burst (default: every (1 / keptShare)-th one, kept
+ * until the next burst replaces them); returns the kept Buffers.
+ */
+export async function allocationBurst({ count = 10_000, size = 50_000, keptShare = 0.01, chunks = 10 } = {}) {
+  const keepEvery = keptShare > 0 ? Math.round(1 / keptShare) : 0;
+  const kept = [];
+  let burst = [];
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const end = Math.round(((chunk + 1) * count) / chunks);
+    for (let i = burst.length; i < end; i++) {
+      const buffer = Buffer.alloc(size, i & 0xff);
+      burst.push(buffer);
+      if (keepEvery > 0 && i % keepEvery === 0) kept.push(buffer);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  burst = null;
+  survivors = kept;
+  return kept;
+}

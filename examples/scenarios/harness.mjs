@@ -1,0 +1,77 @@
+// Runs one scenario: a real workload in this process, sampled by the real
+// Sampler at a short interval. Verdict changes are timed as they happen;
+// at the end the diagnosis over the whole history is printed in plain
+// words, or as one JSON line with --json (what the tests read);
+// --samples FILE also writes the samples, one JSON object a line.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Sampler } from 'mallinfo';
+import { describeDiagnosis } from './report.mjs';
+
+/**
+ * Some scenarios need allocator settings in the environment, which glibc
+ * reads at start-up: run this same file again with them set.
+ */
+function rerunWith(env) {
+  const missing = Object.entries(env).filter(([k, v]) => process.env[k] !== v);
+  if (missing.length === 0) return false;
+  const child = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
+  process.exitCode = child.status ?? 1;
+  return true;
+}
+
+/**
+ * Runs `workload({ sampler, mark })` under a Sampler sampling every
+ * `intervalMs`, then prints the diagnosis. `mark(label)` records a moment
+ * (e.g. a trim) with its time since the sampler started.
+ */
+export async function runScenario({ name, expected, about, intervalMs = 50, env, diagnose, workload }) {
+  if (env && rerunWith(env)) return;
+  const sampler = new Sampler({ intervalMs, history: 5000, ...(diagnose ? { diagnose } : {}) });
+  const started = performance.now();
+  const since = () => Math.round(performance.now() - started);
+  const changes = [];
+  const marks = [];
+  sampler.on('verdict', (d, previous) => changes.push({ atMs: since(), from: previous, to: d.verdict, confidence: d.confidence }));
+  sampler.start();
+  await workload({ sampler, mark: (label) => marks.push({ label, atMs: since() }) });
+  sampler.stop();
+  const d = sampler.diagnose();
+  const samplesFile = process.argv.indexOf('--samples');
+  if (samplesFile > 0) {
+    writeFileSync(process.argv[samplesFile + 1], sampler.history().map((s) => JSON.stringify(s)).join('\n') + '\n');
+  }
+  const last = changes[changes.length - 1];
+  const result = {
+    name,
+    expected,
+    verdict: d.verdict,
+    confidence: d.confidence,
+    // When the final verdict was reached and then held to the end (ms since start).
+    verdictAfterMs: last && last.to === d.verdict ? last.atMs : 0,
+    runMs: since(),
+    changes,
+    marks,
+    summary: d.summary,
+    evidence: d.evidence,
+    advice: d.advice,
+  };
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`Scenario ${name}: ${about}\nExpected verdict: ${expected}\n`);
+  console.log(describeDiagnosis(d).join('\n'));
+  const history = changes.map((c) => `${c.to} at ${(c.atMs / 1000).toFixed(1)} s`).join(', ');
+  console.log(`\nVerdict changes while sampling: ${history || 'none'}; final verdict after ${(result.verdictAfterMs / 1000).toFixed(1)} s.`);
+}
+
+/** A pause that lets the sampler tick. */
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Garbage collection at the end of a burst. It stands in for the
+ * collections a server triggers anyway (V8 collects again once allocation
+ * slows), so that each scenario needs seconds rather than minutes.
+ */
+export { getGc } from '../../lib/gc.js';

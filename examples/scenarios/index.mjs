@@ -1,0 +1,86 @@
+// Runs every scenario in child processes (a few at a time), each reporting
+// its verdict as JSON, and prints one table: verdict, confidence, and how
+// long sampling took to reach the verdict. `--repeat N` runs the suite N
+// times and says whether every run agreed.
+// Run: node examples/scenarios/index.mjs [--repeat 5] [--parallel 3] [name…]
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
+const NOT_SCENARIOS = new Set(['harness.mjs', 'report.mjs', 'index.mjs']);
+
+/** The scenario files, by name. */
+export function scenarioNames() {
+  return readdirSync(here)
+    .filter((f) => f.endsWith('.mjs') && !NOT_SCENARIOS.has(f))
+    .map((f) => f.slice(0, -4))
+    .sort();
+}
+
+/** Runs one scenario in a child process and returns its JSON result. */
+export async function runScenarioFile(name) {
+  const { stdout } = await run(process.execPath, [join(here, `${name}.mjs`), '--json'], {
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** Runs `names` with at most `parallel` at once; results in the order of `names`. */
+export async function runScenarios(names, parallel) {
+  const results = new Array(names.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const i = next++;
+      results[i] = await runScenarioFile(names[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, names.length) }, worker));
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { repeat: { type: 'string', default: '1' }, parallel: { type: 'string', default: '3' } },
+  });
+  const names = positionals.length > 0 ? positionals : scenarioNames();
+  const repeat = Number(values.repeat);
+  const runs = [];
+  for (let r = 0; r < repeat; r++) {
+    const started = performance.now();
+    runs.push(await runScenarios(names, Number(values.parallel)));
+    console.error(`run ${r + 1}/${repeat}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const rows = names.map((name, i) => {
+    const results = runs.map((results) => results[i]);
+    const verdicts = new Set(results.map((r) => r.verdict));
+    const confidences = results.map((r) => r.confidence);
+    const times = results.map((r) => r.verdictAfterMs / 1000);
+    const span = (xs, digits) => {
+      const lo = Math.min(...xs).toFixed(digits);
+      const hi = Math.max(...xs).toFixed(digits);
+      return lo === hi ? lo : `${lo}–${hi}`;
+    };
+    return {
+      scenario: name,
+      expected: results[0].expected,
+      verdict: [...verdicts].join(' / '),
+      ok: results.every((r) => r.verdict === r.expected) ? 'yes' : 'NO',
+      confidence: span(confidences, 2),
+      'verdict after (s)': span(times, 1),
+      samples: span(results.map((r) => r.evidence.window.samples), 0),
+    };
+  });
+  console.table(rows);
+  const agreed = rows.every((r) => r.ok === 'yes');
+  console.log(`${repeat} run(s): ${agreed ? 'every run gave the expected verdict for every scenario' : 'some runs disagreed'}.`);
+  process.exitCode = agreed ? 0 : 1;
+}

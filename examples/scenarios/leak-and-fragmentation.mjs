@@ -1,0 +1,21 @@
+// The story, but the 1 % are never let go: each round adds 5 MB that stays
+// in use (a leak), scattered through a heap that also fragments. The
+// verdict is the leak; fragmentation is the secondary finding.
+// Run: node examples/scenarios/leak-and-fragmentation.mjs [--json]
+import { allocationBurst } from '../workloads/fragmentation.mjs';
+import { getGc, runScenario, sleep } from './harness.mjs';
+
+const gc = getGc();
+const leaked = [];
+await runScenario({
+  name: 'leak-and-fragmentation',
+  expected: 'native-leak',
+  about: 'rounds of 10,000 × 50 KB Buffers, the 1 % kept forever',
+  async workload() {
+    for (let round = 0; round < 10; round++) {
+      leaked.push(...(await allocationBurst({ keptShare: 0.01 })));
+      gc();
+      await sleep(150);
+    }
+  },
+});

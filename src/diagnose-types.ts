@@ -1,0 +1,153 @@
+/**
+ * The shape of a diagnosis: verdict, confidence, evidence, advice. Every
+ * number is in bytes, bytes per second or milliseconds, and says which
+ * samples it comes from.
+ * @packageDocumentation
+ */
+import type { SeriesEvidence } from './series';
+
+/** What {@link diagnose} concludes. */
+export type Verdict = 'native-leak' | 'v8-leak' | 'fragmentation' | 'stable' | 'insufficient-data';
+
+/** A problem a diagnosis can find (the verdicts other than `'stable'` and `'insufficient-data'`). */
+export type FindingKind = 'native-leak' | 'v8-leak' | 'fragmentation';
+
+/** Options of {@link diagnose}; every one has a default. */
+export interface DiagnoseOptions {
+  /** Fewest samples for a verdict, an integer >= 3. Default 20. */
+  minSamples?: number;
+  /** Shortest window for a verdict, milliseconds from the first sample to the last. Default 1000. */
+  minDurationMs?: number;
+  /** A leak's floor must rise at least this much over the window, bytes. Default 1 MiB. */
+  leakMinBytes?: number;
+  /** A leak's floor must rise with a Mann–Kendall p-value at most this, from 0 to 1 exclusive. Default 0.01. */
+  significance?: number;
+  /** Fragmentation needs the allocator to keep at least this much freed memory, bytes. Default 32 MiB. */
+  fragmentationMinBytes?: number;
+  /** Fragmentation needs that freed memory to be at least this share of anonymous RSS, from 0 to 1 exclusive. Default 0.25. */
+  fragmentationMinShare?: number;
+  /** Most points a trend is fitted to (the fits cost O(points²)); more are thinned evenly. From 10 to 5000, default 60. */
+  maxPoints?: number;
+  /**
+   * When full (major) garbage collections ended, ms since the epoch like
+   * `MemorySample.time`; a Sampler records them and passes them itself.
+   * With them, V8's floor is read right after full collections, where it
+   * holds live objects only. Without them, a V8 leak is called with
+   * confidence 0.75 at most.
+   */
+  fullGcTimes?: readonly number[];
+}
+
+/** The samples a diagnosis used. */
+export interface SampleWindow {
+  /** How many samples. */
+  samples: number;
+  /** The first sample's `time`, ms since the epoch. */
+  start: number;
+  /** The last sample's `time`, ms since the epoch. */
+  end: number;
+  /** `end − start`, milliseconds. */
+  durationMs: number;
+  /** Median time between samples, milliseconds (NaN with fewer than two samples). */
+  intervalMs: number;
+}
+
+/**
+ * Resident memory that neither the program (malloc in-use) nor V8's heap
+ * accounts for: `resident − shared − heap.inUse − v8.physical` per sample
+ * (file-backed pages such as node's own code are left out). Under glibc it
+ * is almost all freed memory the allocator keeps resident; thread stacks
+ * and WebAssembly memory add a few MB.
+ */
+export interface UnexplainedMemory {
+  /** At the last sample, bytes (may be slightly negative: the parts are read microseconds apart). */
+  latest: number;
+  /** Median over the samples at the in-use floor (where the program holds least), bytes. */
+  atFloor: number;
+  /** `atFloor` as a share of the anonymous RSS (`resident − shared`) at those samples, 0 to 1. */
+  shareOfResident: number;
+  /** The second-highest value at the in-use floor (one outlier ignored), bytes: what RSS showed before any trim. */
+  peak: number;
+  /** `peak` as a share of that sample's anonymous RSS, 0 to 1. */
+  peakShare: number;
+  /** glibc's free bytes (`heap.free`, `fordblks`) at the in-use floor, median: unchanged by a trim, which only returns the pages. */
+  free: number;
+  /**
+   * What a trim would give back now: the last sample's unexplained memory,
+   * at most its `heap.free`, never below 0, bytes. An estimate: a trim
+   * returns whole free pages only.
+   */
+  trimEstimate: number;
+}
+
+/** One finding scored, whether or not it passed. */
+export interface Finding {
+  /** Which problem. */
+  kind: FindingKind;
+  /**
+   * 0 to 1. Each condition of the finding is scored by how far past its
+   * threshold it is: r = measured / threshold (for a p-value,
+   * r = significance / p) gives r / 2 below the threshold and 1 − 1 / (2r)
+   * at or past it, so exactly 0.5 at the threshold. The finding's score is
+   * its weakest condition's; it is found when the score is at least 0.5.
+   */
+  score: number;
+  /** Whether the finding passed (score >= 0.5). */
+  found: boolean;
+  /** The finding in one sentence, with its numbers. */
+  summary: string;
+}
+
+/** The numbers behind a verdict, for a person to check. */
+export interface Evidence {
+  /** The samples used. */
+  window: SampleWindow;
+  /** Whether every sample had allocator statistics (`heap`); without them only RSS and V8 can be judged. */
+  heapStats: boolean;
+  /** `heap.inUse` (bytes the program holds through malloc); null without allocator statistics or with fewer than two samples. */
+  inUse: SeriesEvidence | null;
+  /** `process.resident` (RSS); null when a sample lacks it or with fewer than two samples. */
+  resident: SeriesEvidence | null;
+  /** `resident − shared − v8.physical`: RSS outside V8's heap and file pages, the native side as the kernel sees it; null like `resident`. */
+  nativeResident: SeriesEvidence | null;
+  /** `v8.used`: bytes of JS objects, live and not yet collected; null with fewer than two samples. */
+  v8Used: SeriesEvidence | null;
+  /** `v8.external`: ArrayBuffer and other memory JS objects keep alive outside V8's heap (V8 lowers it lazily after frees); null with fewer than two samples. */
+  v8External: SeriesEvidence | null;
+  /** Resident memory neither the program nor V8 accounts for; null without allocator statistics or RSS. */
+  unexplained: UnexplainedMemory | null;
+  /** How many times RSS fell by 8 MiB or 10 % between two samples while in-use and free memory did not: trims (ours or anyone's); null without allocator statistics. */
+  trims: number | null;
+  /**
+   * Garbage collections seen: falls of `v8.used` between consecutive samples
+   * (a lower bound). A leak is memory that survives collections: with fewer
+   * than 3 in the window, a rise may be garbage not yet collected.
+   */
+  gcs: number;
+  /** Full garbage collections in the window, from `options.fullGcTimes`; null when those are not given. */
+  fullGcs: number | null;
+  /** Every finding with its score, found or not; empty for `'insufficient-data'`. */
+  findings: Finding[];
+  /** Found findings other than the verdict (e.g. fragmentation next to a leak). */
+  secondary: Finding[];
+  /** Remarks that qualify the verdict (missing statistics, a trim seen, a small growth ignored). */
+  notes: string[];
+}
+
+/** What {@link diagnose} returns. */
+export interface Diagnosis {
+  /** The verdict. */
+  verdict: Verdict;
+  /**
+   * 0 to 1: the verdict's finding score; for `'stable'` the lowest of
+   * 1 − score over the findings; 0 for `'insufficient-data'`. Capped at 0.75
+   * without allocator statistics, and for `'v8-leak'` without full-GC times.
+   */
+  confidence: number;
+  /** The verdict in one or two plain sentences, with its key numbers. */
+  summary: string;
+  /** The numbers behind it. */
+  evidence: Evidence;
+  /** What to do, specific to the verdict and its numbers; the current allocator settings where they matter. */
+  advice: string[];
+}
