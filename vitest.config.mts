@@ -3,12 +3,17 @@ import SummaryReporter from './test/summary-reporter';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Each test file in its own process: memory measurements must not see
     // another file's garbage, and native state is per process.
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],
+    // The scenarios run real memory-heavy workloads in child processes: after
+    // every other file, so that they do not skew the timing tests.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/scenarios.test.ts'] } },
+      { extends: true, test: { name: 'scenarios', include: ['test/scenarios.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -1,9 +1,11 @@
 // `npm run demo`: is climbing RSS a leak, or the allocator holding freed
 // memory? Rounds of 10,000 × 50 KB Buffers with 1 % kept alive, measured
-// after each round; then malloc_trim and the RSS it gives back.
-import { sample, trimSync, allocator } from 'mallinfo';
+// after each round; then malloc_trim and the RSS it gives back; then the
+// verdict of diagnose() over what a Sampler saw meanwhile.
+import { sample, trimSync, allocator, Sampler } from 'mallinfo';
 import { collectAndSettle } from '../lib/gc.js';
-import { allocationRound, survivors } from './workloads/fragmentation.mjs';
+import { allocationBurst, survivors } from './workloads/fragmentation.mjs';
+import { describeDiagnosis } from './scenarios/report.mjs';
 
 const rounds = Number(process.env.ROUNDS ?? 4);
 const MB = 1024 * 1024;
@@ -32,9 +34,11 @@ the rest; the next round replaces them. Watch RSS against "in use": the memory
 the program actually holds.
 `);
 
+// A Sampler watches the whole demo, every 50 ms, for the verdict at the end.
+const sampler = new Sampler({ intervalMs: 50, history: 10_000 }).start();
 const table = [row('start', sample())];
 for (let round = 1; round <= rounds; round++) {
-  allocationRound();
+  await allocationBurst(); // the same round, over a few turns of the event loop
   await collectAndSettle();
   table.push(row(`after round ${round}`, sample()));
 }
@@ -62,3 +66,12 @@ if (info.trim) {
   console.log(`RSS ${mb(result.rssBefore)} → ${mb(result.rssAfter)}: ${mb(result.released)} given back to the kernel,`);
   console.log(`while "in use" did not change: nothing the program needs was lost.`);
 }
+
+// A few more samples after the trim, then the verdict over everything seen.
+await new Promise((resolve) => setTimeout(resolve, 300));
+sampler.stop();
+const diagnosis = sampler.diagnose();
+console.log(`
+diagnose() over the ${diagnosis.evidence.window.samples} samples the Sampler took during the demo (the trim included):
+`);
+console.log(describeDiagnosis(diagnosis).join('\n'));

@@ -44,9 +44,12 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       break;
     case 'fragmentation': {
       const u = e.unexplained!;
-      text =
-        `Fragmentation, not a leak: in-use memory returns to ${mb(e.inUse!.floor.end)} after each burst ` +
-        `while the allocator keeps ${mb(u.atFloor)} of freed memory resident (${(100 * u.shareOfResident).toFixed(0)} % of anonymous RSS) ${over}.`;
+      const kept =
+        u.latest < u.peak / 2
+          ? `the allocator kept up to ${mb(u.peak)} of freed memory resident (${(100 * u.peakShare).toFixed(0)} % of anonymous RSS) until a trim; ` +
+            `glibc still holds ${mb(u.free)} free, which the next burst takes back,`
+          : `the allocator keeps ${mb(u.atFloor)} of freed memory resident (${(100 * u.shareOfResident).toFixed(0)} % of anonymous RSS)`;
+      text = `Fragmentation, not a leak: in-use memory returns to ${mb(e.inUse!.floor.end)} after each burst while ${kept} ${over}.`;
       break;
     }
     case 'stable':
@@ -73,7 +76,7 @@ function settingsWords(): { arenas: string; mmap: string; preload: string } {
 function fragmentationAdvice(e: Evidence): string[] {
   const u = e.unexplained!;
   const settings = settingsWords();
-  const trimmed = u.latest < u.atFloor / 2 ? ` (RSS has already been trimmed; the next burst takes the ${mb(u.free)} free again)` : '';
+  const trimmed = u.latest < u.peak / 2 ? ` (RSS has already been trimmed; the next burst takes the ${mb(u.free)} free again)` : '';
   return [
     `A trim would give back about ${mb(u.trimEstimate)} now${trimmed}: call trimSync() (or await trim()) after bursts, or let the Sampler trim when the allocator holds more than a threshold free.`,
     `Fewer arenas keep less freed memory across threads: MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc.malloc.arena_max=2 (join several tunables with ':'); ${settings.arenas}.`,

@@ -74,8 +74,9 @@ const SWING_SHARE = 0.1;
 /**
  * Indices of the troughs of `values`: a zigzag that confirms a trough once
  * the series has risen more than `swing` above it, and a peak once it has
- * fallen more than `swing` below it. A last trough that the series stayed
- * on (not still falling at the end) counts too.
+ * fallen more than `swing` below it. The first sample is not a trough (the
+ * series may have been rising already); a last trough that the series
+ * stayed on (not still falling at the end) is.
  */
 export function troughs(values: readonly number[], swing: number): number[] {
   const found: number[] = [];
@@ -90,7 +91,8 @@ export function troughs(values: readonly number[], swing: number): number[] {
       if (v < values[lo]) lo = i;
       if (v > values[hi]) hi = i;
       if (v - values[lo] > swing) {
-        found.push(lo);
+        // A low first sample may be mid-rise: only a fall before it makes it a trough.
+        if (lo > 0) found.push(lo);
         direction = 1;
         hi = i;
       } else if (values[hi] - v > swing) {
@@ -117,24 +119,26 @@ export function troughs(values: readonly number[], swing: number): number[] {
 
 /**
  * Drops the troughs that sit more than `swing` above the troughs on both
- * sides (or the one side, at the ends), again until none does: the series
- * did not get back to its floor there (a burst still being freed when the
- * next began, a sample taken too early). A rising floor loses nothing, as
- * each trough is below the next; a level one loses its spikes evenly.
+ * sides, again until none does: the series did not get back to its floor
+ * there (a burst still being freed when the next began, a sample taken too
+ * early). Then the first and last trough, once each, against their one
+ * neighbour: ends are not peeled again and again, or a steep rise would
+ * lose one end point after another. A rising floor loses nothing inside,
+ * as each trough is below the next; a level one loses its spikes evenly.
  */
 export function dropRaisedTroughs(values: readonly number[], indices: readonly number[], swing: number): number[] {
+  const raised = (kept: readonly number[], k: number): boolean => {
+    const before = k > 0 ? values[kept[k - 1]] : Number.NEGATIVE_INFINITY;
+    const after = k < kept.length - 1 ? values[kept[k + 1]] : Number.NEGATIVE_INFINITY;
+    return values[kept[k]] > Math.max(before, after) + swing;
+  };
   let kept = [...indices];
   for (let changed = true; changed && kept.length > 2; ) {
-    changed = false;
-    const next = kept.filter((index, k) => {
-      const before = k > 0 ? values[kept[k - 1]] : Number.NEGATIVE_INFINITY;
-      const after = k < kept.length - 1 ? values[kept[k + 1]] : Number.NEGATIVE_INFINITY;
-      const raised = values[index] > Math.max(before, after) + swing;
-      if (raised) changed = true;
-      return !raised;
-    });
-    kept = next;
+    const inner = kept.filter((_, k, all) => k === 0 || k === all.length - 1 || !raised(all, k));
+    changed = inner.length < kept.length;
+    kept = inner;
   }
+  if (kept.length > 2) kept = kept.filter((_, k, all) => (k !== 0 && k !== all.length - 1) || !raised(all, k));
   return kept;
 }
 

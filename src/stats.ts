@@ -165,7 +165,7 @@ export function trend(xs: readonly number[], ys: readonly number[]): Trend {
   const pairs = (n * (n - 1)) / 2;
   const variance = kendallVariance(ys, n);
   const sd = Math.sqrt(variance);
-  const z = sd === 0 || s === 0 ? 0 : (s - Math.sign(s)) / sd;
+  const z = s === 0 ? 0 : (s - Math.sign(s)) / sd;
   const used = slopes.subarray(0, count);
   let slope = 0;
   let slopeLow = 0;
@@ -182,5 +182,7 @@ export function trend(xs: readonly number[], ys: readonly number[]): Trend {
   const residuals = valuesCopy(ys, n);
   for (let i = 0; i < n; i++) residuals[i] -= slope * xs[i];
   const intercept = n % 2 ? select(residuals, n >> 1) : (select(residuals, n / 2 - 1) + select(residuals, n / 2)) / 2;
-  return { points: n, slope, slopeLow, slopeHigh, intercept, tau: s / pairs, pValue: 1 - normalCdf(z) };
+  // All ties: S is 0 whatever the order, so no rise at all.
+  const pValue = sd === 0 ? 1 : 1 - normalCdf(z);
+  return { points: n, slope, slopeLow, slopeHigh, intercept, tau: s / pairs, pValue };
 }

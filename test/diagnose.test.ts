@@ -1,0 +1,271 @@
+// diagnose() on synthetic series whose truth is known by construction; the
+// real workloads are in scenarios.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { diagnose, type MemorySample } from 'mallinfo';
+import { thresholdScore } from '../lib/findings.js';
+import { MiB } from './helpers';
+
+interface Point {
+  inUse: number;
+  free?: number;
+  resident?: number;
+  used?: number;
+  physical?: number;
+}
+
+const START = 1.7e12;
+const SHARED = 40 * MiB;
+
+/** Samples one `intervalMs` apart; `point(i)` gives sample i's numbers (RSS defaults to what in-use, free and V8 explain). */
+function samples(n: number, point: (i: number) => Point, intervalMs = 1000, heap = true): MemorySample[] {
+  return Array.from({ length: n }, (_, i) => {
+    const p = point(i);
+    const free = p.free ?? MiB;
+    const physical = p.physical ?? 8 * MiB;
+    const used = p.used ?? 5 * MiB;
+    const resident = p.resident ?? SHARED + p.inUse + physical + MiB;
+    return {
+      time: START + i * intervalMs,
+      costNs: 2000,
+      heap: heap
+        ? {
+            inUse: p.inUse,
+            free,
+            mapped: p.inUse + free,
+            mmapped: 0,
+            exact: true,
+            mallinfo: { arena: p.inUse + free, ordblks: 10, smblks: 0, hblks: 0, hblkhd: 0, usmblks: 0, fsmblks: 0, uordblks: p.inUse, fordblks: free, keepcost: 0 },
+          }
+        : null,
+      process: { virtual: 1024 * MiB, resident, shared: SHARED, text: 80 * MiB, data: resident },
+      v8: { total: 12 * MiB, used, physical, external: MiB, malloced: 256 * 1024, limit: 4096 * MiB },
+    };
+  });
+}
+
+/** A sawtooth of `period` samples rising `amplitude` above `floor(i)`; V8's used heap falls (a GC) at every trough. */
+const saw = (i: number, period: number, amplitude: number, floor: number): number => floor + (amplitude * (i % period)) / period;
+const gcEvery = (period: number) => (i: number): number => 5 * MiB + (i % period) * 64 * 1024;
+
+describe('diagnose() input', () => {
+  it('rejects what is not an array of samples, naming the culprit', () => {
+    expect(() => diagnose('x' as never)).toThrow(TypeError);
+    expect(() => diagnose('x' as never)).toThrow(/^samples must be an array/);
+    const list = samples(5, () => ({ inUse: MiB }));
+    expect(() => diagnose([...list, { time: 'now' } as never])).toThrow(/^samples\[5\] must be a MemorySample/);
+    expect(() => diagnose([null as never])).toThrow(TypeError);
+  });
+
+  it('validates every option by name', () => {
+    const list = samples(3, () => ({ inUse: MiB }));
+    expect(() => diagnose(list, { minSample: 3 } as never)).toThrow(/^options\.minSample must be one of the known options/);
+    expect(() => diagnose(list, { minSamples: 2 })).toThrow(RangeError);
+    expect(() => diagnose(list, { minSamples: 2 })).toThrow(/^options\.minSamples must be an integer >= 3, got 2/);
+    expect(() => diagnose(list, { minDurationMs: -1 })).toThrow(/^options\.minDurationMs/);
+    expect(() => diagnose(list, { leakMinBytes: 0.5 })).toThrow(/^options\.leakMinBytes/);
+    expect(() => diagnose(list, { significance: 1 })).toThrow(/^options\.significance must be a number greater than 0 and less than 1, got 1/);
+    expect(() => diagnose(list, { significance: '0.1' as never })).toThrow(TypeError);
+    expect(() => diagnose(list, { fragmentationMinShare: 0 })).toThrow(RangeError);
+    expect(() => diagnose(list, { fragmentationMinBytes: Number.NaN })).toThrow(/^options\.fragmentationMinBytes/);
+    expect(() => diagnose(list, { maxPoints: 9 })).toThrow(/^options\.maxPoints must be an integer from 10 to 5000/);
+    expect(() => diagnose(list, { fullGcTimes: [1, Number.NaN] })).toThrow(/^options\.fullGcTimes must be an array of times/);
+    expect(() => diagnose(list, null as never)).toThrow(/^options must be an object/);
+  });
+});
+
+describe('insufficient data', () => {
+  it('gives no verdict below minSamples or minDurationMs, but shows the window and what it has', () => {
+    const few = diagnose(samples(5, (i) => ({ inUse: MiB * (1 + i) })));
+    expect(few.verdict).toBe('insufficient-data');
+    expect(few.confidence).toBe(0);
+    expect(few.evidence.window).toMatchObject({ samples: 5, start: START, end: START + 4000, durationMs: 4000, intervalMs: 1000 });
+    expect(few.evidence.findings).toEqual([]);
+    expect(few.evidence.inUse!.latest).toBe(5 * MiB);
+    expect(few.advice.join(' ')).toMatch(/needs 20 samples over 1\.0 s/);
+    expect(diagnose(samples(30, () => ({ inUse: MiB })), { minDurationMs: 60_000 }).verdict).toBe('insufficient-data');
+    const none = diagnose([]);
+    expect(none.evidence).toMatchObject({ window: { samples: 0, durationMs: 0 }, v8Used: null, inUse: null, heapStats: false });
+  });
+});
+
+describe('leaks are told from floors, not from the first and last sample', () => {
+  it('calls a level sawtooth stable even when the last sample is a peak 500 MB above the first', () => {
+    // First sample at a trough, last at the top of a burst.
+    const list = samples(99, (i) => ({ inUse: saw(i, 11, 500 * MiB, 10 * MiB), used: gcEvery(11)(i), free: 500 * MiB - saw(i, 11, 500 * MiB, 0) }));
+    expect(list[98].heap!.inUse - list[0].heap!.inUse).toBeGreaterThan(450 * MiB);
+    const d = diagnose(list, { fullGcTimes: [] });
+    expect(d.evidence.findings.find((f) => f.kind === 'native-leak')!.found).toBe(false);
+    expect(Math.abs(d.evidence.inUse!.floor.growth)).toBeLessThan(1024);
+    expect(d.evidence.inUse!.floor.method).toBe('troughs');
+    expect(d.evidence.inUse!.trend.slope).toBeGreaterThan(0); // what a fit through every sample would say
+  });
+
+  it('finds a slow native leak under a large sawtooth, with its rate in MB/hour', () => {
+    const leakPerSecond = 2 * 1024; // 7 MB/hour under 500 MB bursts
+    const list = samples(600, (i) => ({ inUse: saw(i, 20, 500 * MiB, 10 * MiB + leakPerSecond * i), used: gcEvery(20)(i) }));
+    const d = diagnose(list, { fullGcTimes: [] });
+    expect(d.verdict).toBe('native-leak');
+    expect(d.evidence.inUse!.floor.slope).toBeCloseTo(leakPerSecond, 0);
+    expect(d.confidence).toBeGreaterThan(0.5);
+    expect(d.advice[0]).toMatch(/grows by 7\.0 MB\/hour/);
+    expect(d.summary).toMatch(/^Native leak/);
+  });
+
+  it('needs garbage collections: a rise with none in between may be garbage', () => {
+    const rising = (i: number): number => 10 * MiB + 50 * 1024 * i;
+    const noGc = diagnose(samples(60, (i) => ({ inUse: rising(i), used: 5 * MiB + i * 1024 })));
+    expect(noGc.evidence.gcs).toBe(0);
+    expect(noGc.verdict).toBe('stable');
+    const withGcs = diagnose(samples(60, (i) => ({ inUse: rising(i), used: gcEvery(6)(i) })));
+    expect(withGcs.evidence.gcs).toBe(9);
+    expect(withGcs.verdict).toBe('native-leak');
+  });
+
+  it('reads V8’s floor after full collections when their times are known', () => {
+    // Old objects that die pile up between full GCs (every 10 s) and go at each; the live heap grows 100 KB/s.
+    const creep = (i: number, live: number): number => live + (i % 10) * 512 * 1024;
+    const fullGcTimes = Array.from({ length: 12 }, (_, k) => START + k * 10_000 - 1);
+    const leaking = diagnose(samples(120, (i) => ({ inUse: 10 * MiB, used: creep(i, 5 * MiB + 100 * 1024 * i) })), { fullGcTimes });
+    expect(leaking.verdict).toBe('v8-leak');
+    expect(leaking.evidence.v8Used!.floor.method).toBe('full-gcs');
+    expect(leaking.evidence.v8Used!.floor.slope).toBeCloseTo(100 * 1024, 0);
+    expect(leaking.evidence.fullGcs).toBe(11); // the first is before the window
+    expect(leaking.advice.join(' ')).toMatch(/heapsnapshot-signal/);
+    expect(leaking.advice.join(' ')).toMatch(/writeHeapSnapshot/);
+    const level = diagnose(samples(120, (i) => ({ inUse: 10 * MiB, used: creep(i, 5 * MiB) })), { fullGcTimes });
+    expect(level.verdict).toBe('stable');
+    // Without the times, the creep between full GCs is all there is to see.
+    const blind = diagnose(samples(120, (i) => ({ inUse: 10 * MiB, used: creep(i, 5 * MiB + 100 * 1024 * i) })));
+    expect(blind.evidence.v8Used!.floor.method).toBe('gcs');
+    expect(blind.evidence.notes.join(' ')).toMatch(/Full garbage collection times unknown/);
+    if (blind.verdict === 'v8-leak') expect(blind.confidence).toBeLessThanOrEqual(0.75);
+  });
+
+  it('reports the faster leak as the verdict and a comparable other as secondary', () => {
+    const fullGcTimes = Array.from({ length: 20 }, (_, k) => START + k * 5000);
+    // V8: a GC every 5 s, after which 100 KB/s more is live; in-use grows 200 KB/s.
+    const both = samples(100, (i) => ({ inUse: 10 * MiB + 200 * 1024 * i, used: 5 * MiB + 100 * 1024 * i + (i % 5) * 300 * 1024 }));
+    const d = diagnose(both, { fullGcTimes });
+    expect(d.verdict).toBe('native-leak');
+    expect(d.evidence.secondary.map((f) => f.kind)).toEqual(['v8-leak']);
+  });
+});
+
+describe('fragmentation', () => {
+  const period = 10;
+  const held = 480 * MiB;
+  // The story: in-use returns to 8 MB after each 500 MB burst; glibc keeps what was freed.
+  const story = (i: number, residentHeld = held): Point => {
+    const inUse = saw(i, period, 490 * MiB, 8 * MiB);
+    const free = held + 8 * MiB - inUse > 0 ? held + 8 * MiB - inUse : MiB;
+    return { inUse, free, used: gcEvery(period)(i), resident: SHARED + 8 * MiB + 8 * MiB + residentHeld };
+  };
+
+  it('is the verdict when RSS holds freed memory at the in-use floor, with what a trim gives back', () => {
+    const d = diagnose(samples(101, (i) => story(i)), { fullGcTimes: [] }); // ends at a trough
+    expect(d.verdict).toBe('fragmentation');
+    const u = d.evidence.unexplained!;
+    expect(u.atFloor).toBeCloseTo(held, -6);
+    expect(u.shareOfResident).toBeGreaterThan(0.9);
+    expect(u.trimEstimate).toBeGreaterThan(400 * MiB);
+    expect(d.confidence).toBeGreaterThan(0.8);
+    expect(d.summary).toMatch(/^Fragmentation, not a leak/);
+    expect(d.advice[0]).toMatch(/^A trim would give back about \d+\.\d MB now/);
+  });
+
+  it('stays the verdict after trims, midway or at the end, while fordblks stays', () => {
+    // A trim just after the burst at sample 40 returns the pages; the next burst takes them
+    // back. Another at 81, then quiet at the floor.
+    const low = SHARED + 16 * MiB + 2 * MiB;
+    const trimmed = (i: number): Point => {
+      if (i > 80) return { ...story(80), resident: low + 2 * MiB, used: 5 * MiB };
+      return i === 41 || i === 42 ? { ...story(i), resident: low + story(i).inUse } : story(i);
+    };
+    const d = diagnose(samples(120, trimmed), { fullGcTimes: [] });
+    expect(d.verdict).toBe('fragmentation');
+    expect(d.evidence.trims).toBe(2);
+    expect(d.evidence.unexplained!.latest).toBeLessThanOrEqual(4 * MiB);
+    expect(d.evidence.notes.join(' ')).toMatch(/trims/);
+    expect(d.advice[0]).toMatch(/already been trimmed/);
+  });
+
+  it('is not the verdict when freed memory is not resident and never was in the window', () => {
+    const d = diagnose(samples(100, (i) => ({ ...story(i), resident: SHARED + 16 * MiB + saw(i, period, 490 * MiB, 0) })), {
+      fullGcTimes: [],
+    });
+    expect(d.evidence.unexplained!.free).toBeGreaterThan(400 * MiB);
+    expect(d.verdict).toBe('stable');
+  });
+
+  it('is secondary to a leak', () => {
+    const d = diagnose(samples(200, (i) => ({ ...story(i), inUse: story(i).inUse + 100 * 1024 * i })), { fullGcTimes: [] });
+    expect(d.verdict).toBe('native-leak');
+    expect(d.evidence.secondary.map((f) => f.kind)).toEqual(['fragmentation']);
+    expect(d.summary).toMatch(/Also fragmentation/);
+  });
+
+  describe('advice quotes the allocator settings in the environment', () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+      for (const name of ['MALLOC_ARENA_MAX', 'GLIBC_TUNABLES', 'LD_PRELOAD', 'MALLOC_MMAP_THRESHOLD_']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    });
+
+    it('with their current values', () => {
+      process.env.MALLOC_ARENA_MAX = '3';
+      process.env.GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072';
+      delete process.env.LD_PRELOAD;
+      delete process.env.MALLOC_MMAP_THRESHOLD_;
+      const advice = diagnose(samples(100, (i) => story(i))).advice.join('\n');
+      expect(advice).toMatch(/MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc\.malloc\.arena_max=2/);
+      expect(advice).toMatch(/now MALLOC_ARENA_MAX=3, GLIBC_TUNABLES=glibc\.malloc\.trim_threshold=131072/);
+      expect(advice).toMatch(/LD_PRELOAD=libjemalloc\.so\.2 .*now LD_PRELOAD is not set/);
+      expect(advice).toMatch(/MALLOC_MMAP_THRESHOLD_=32768 .*now MALLOC_MMAP_THRESHOLD_ is not set/);
+    });
+  });
+});
+
+describe('without allocator statistics (heap null)', () => {
+  it('judges a native leak from RSS outside V8, with confidence at most 0.75 and a note', () => {
+    const d = diagnose(samples(60, (i) => ({ inUse: 10 * MiB + 200 * 1024 * i, used: gcEvery(6)(i) }), 1000, false));
+    expect(d.evidence.heapStats).toBe(false);
+    expect(d.evidence.inUse).toBeNull();
+    expect(d.evidence.unexplained).toBeNull();
+    expect(d.verdict).toBe('native-leak');
+    expect(d.confidence).toBeLessThanOrEqual(0.75);
+    expect(d.evidence.notes[0]).toMatch(/^No allocator statistics/);
+  });
+
+  it('calls a level process stable, also capped', () => {
+    const d = diagnose(samples(60, (i) => ({ inUse: 10 * MiB, used: gcEvery(6)(i) }), 1000, false));
+    expect(d.verdict).toBe('stable');
+    expect(d.confidence).toBeLessThanOrEqual(0.75);
+  });
+});
+
+describe('confidence', () => {
+  it('scores 0.5 at a threshold, towards 1 past it and 0 below', () => {
+    expect(thresholdScore(1)).toBe(0.5);
+    expect(thresholdScore(2)).toBe(0.75);
+    expect(thresholdScore(10)).toBe(0.95);
+    expect(thresholdScore(0.5)).toBe(0.25);
+    expect(thresholdScore(0)).toBe(0);
+    expect(thresholdScore(-3)).toBe(0);
+    expect(thresholdScore(Number.NaN)).toBe(0);
+  });
+
+  it('is the weakest 1 − score for stable, and every finding is scored', () => {
+    const d = diagnose(samples(60, () => ({ inUse: 10 * MiB, used: 5 * MiB })));
+    expect(d.verdict).toBe('stable');
+    expect(d.evidence.findings.map((f) => f.kind)).toEqual(['native-leak', 'v8-leak', 'fragmentation']);
+    expect(d.confidence).toBeCloseTo(Math.min(...d.evidence.findings.map((f) => 1 - f.score)), 12);
+  });
+
+  it('does not depend on the order the samples come in', () => {
+    const list = samples(100, (i) => ({ inUse: saw(i, 10, 100 * MiB, 10 * MiB + 50 * 1024 * i), used: gcEvery(10)(i) }));
+    const shuffled = [...list].reverse();
+    expect(diagnose(shuffled)).toEqual(diagnose(list));
+  });
+});
