@@ -11,7 +11,7 @@ function seriesLine(label, s) {
   return (
     `  ${label.padEnd(18)} floor ${mb(f.start)} → ${mb(f.end)} (${perHour(f.slope)}, Kendall τ ${f.tau.toFixed(2)}, ` +
     `p ${f.pValue.toPrecision(2)}, ${f.points} ${f.method}); range ${mb(s.min)}–${mb(s.max)}, now ${mb(s.latest)}; ` +
-    `all samples ${perHour(s.trend.slope)}`
+    `fit through every sample ${perHour(s.trend.slope)}`
   );
 }
 
@@ -42,7 +42,8 @@ export function describeDiagnosis(d) {
     );
   }
   if (e.findings.length > 0) {
-    lines.push(`  ${'seen'.padEnd(18)} ${e.gcs} garbage collections${e.trims === null ? '' : `, ${e.trims} trims`}`);
+    const full = e.fullGcs === null ? '' : `, ${e.fullGcs} full collections recorded`;
+    lines.push(`  ${'seen'.padEnd(18)} ${e.gcs} falls of V8's heap (collections)${full}${e.trims === null ? '' : `, ${e.trims} trims`}`);
     lines.push(`  ${'scores'.padEnd(18)} ${e.findings.map((f) => `${f.kind} ${f.score.toFixed(2)}`).join(', ')} (found at 0.50 or more)`);
   }
   for (const f of e.secondary) lines.push(`  also ${f.kind}: ${f.summary}`);
