@@ -41,5 +41,5 @@ export type {
   UnexplainedMemory,
   Verdict,
 } from './diagnose-types';
-export type { FloorTrend, SeriesEvidence } from './series';
+export type { FloorMethod, FloorTrend, SeriesEvidence } from './series';
 export type { Trend } from './stats';

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Sampler } from 'mallinfo';
+import { getGc } from '../../lib/gc.js';
 import { describeDiagnosis } from './report.mjs';
 
 /**
@@ -69,9 +70,21 @@ export async function runScenario({ name, expected, about, intervalMs = 50, env,
 /** A pause that lets the sampler tick. */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export { getGc };
+
 /**
- * Garbage collection at the end of a burst. It stands in for the
- * collections a server triggers anyway (V8 collects again once allocation
- * slows), so that each scenario needs seconds rather than minutes.
+ * Runs `burst(round)` for rounds 1 to `count`, each followed by a full
+ * garbage collection, a pause in which the sampler sees the floor, and
+ * `after(round)`. The collection stands in for the ones a server triggers
+ * anyway (V8 collects again once allocation slows), so that each scenario
+ * needs seconds rather than minutes.
  */
-export { getGc } from '../../lib/gc.js';
+export async function inRounds(count, burst, { pauseMs = 150, after = async () => {} } = {}) {
+  const gc = getGc();
+  for (let round = 1; round <= count; round++) {
+    await burst(round);
+    gc();
+    await sleep(pauseMs);
+    await after(round);
+  }
+}

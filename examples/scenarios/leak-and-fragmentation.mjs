@@ -3,19 +3,12 @@
 // verdict is the leak; fragmentation is the secondary finding.
 // Run: node examples/scenarios/leak-and-fragmentation.mjs [--json]
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 const leaked = [];
 await runScenario({
   name: 'leak-and-fragmentation',
   expected: 'native-leak',
   about: 'rounds of 10,000 × 50 KB Buffers, the 1 % kept forever',
-  async workload() {
-    for (let round = 0; round < 10; round++) {
-      leaked.push(...(await allocationBurst({ keptShare: 0.01 })));
-      gc();
-      await sleep(150);
-    }
-  },
+  workload: () => inRounds(10, async () => leaked.push(...(await allocationBurst({ keptShare: 0.01 })))),
 });

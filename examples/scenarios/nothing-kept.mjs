@@ -4,18 +4,11 @@
 // pin the freed memory as the 1 % did. Still fragmentation, not "stable".
 // Run: node examples/scenarios/nothing-kept.mjs [--json]
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 await runScenario({
   name: 'nothing-kept',
   expected: 'fragmentation',
   about: 'rounds of 10,000 × 50 KB Buffers, none kept',
-  async workload() {
-    for (let round = 0; round < 10; round++) {
-      await allocationBurst({ keptShare: 0 });
-      gc();
-      await sleep(150);
-    }
-  },
+  workload: () => inRounds(10, () => allocationBurst({ keptShare: 0 })),
 });

@@ -3,19 +3,12 @@
 // every trough is the same. Stable (the control for slow-leak-under-sawtooth).
 // Run: node examples/scenarios/sawtooth.mjs [--json]
 import { largeBurst, seededRandom } from '../workloads/sawtooth.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 const random = seededRandom(42);
 await runScenario({
   name: 'sawtooth',
   expected: 'stable',
   about: 'bursts of 3–7 × 40 MB Buffers, all freed',
-  async workload() {
-    for (let burst = 0; burst < 16; burst++) {
-      await largeBurst(random);
-      gc();
-      await sleep(100);
-    }
-  },
+  workload: () => inRounds(16, () => largeBurst(random), { pauseMs: 100 }),
 });

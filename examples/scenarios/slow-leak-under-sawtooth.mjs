@@ -4,21 +4,21 @@
 // each falls in a burst; the troughs rise burst after burst. A native leak.
 // Run: node examples/scenarios/slow-leak-under-sawtooth.mjs [--json]
 import { largeBurst, seededRandom } from '../workloads/sawtooth.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 const random = seededRandom(42);
 const leaked = [];
 await runScenario({
   name: 'slow-leak-under-sawtooth',
   expected: 'native-leak',
   about: 'bursts of 3–7 × 40 MB Buffers, 8 × 64 KB kept forever after each',
-  async workload() {
-    for (let burst = 0; burst < 16; burst++) {
-      await largeBurst(random);
-      for (let i = 0; i < 8; i++) leaked.push(Buffer.alloc(64 * 1024, 1));
-      gc();
-      await sleep(100);
-    }
-  },
+  workload: () =>
+    inRounds(
+      16,
+      async () => {
+        await largeBurst(random);
+        for (let i = 0; i < 8; i++) leaked.push(Buffer.alloc(64 * 1024, 1));
+      },
+      { pauseMs: 100 },
+    ),
 });

@@ -3,18 +3,11 @@
 // glibc keeps ~480 MB of freed memory resident: fragmentation.
 // Run: node examples/scenarios/story-fragmentation.mjs [--json]
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 await runScenario({
   name: 'story-fragmentation',
   expected: 'fragmentation',
   about: 'rounds of 10,000 × 50 KB Buffers with 1 % kept alive',
-  async workload() {
-    for (let round = 0; round < 10; round++) {
-      await allocationBurst({ keptShare: 0.01 });
-      gc();
-      await sleep(150);
-    }
-  },
+  workload: () => inRounds(10, () => allocationBurst({ keptShare: 0.01 })),
 });

@@ -3,19 +3,12 @@
 // returned to the kernel when freed. RSS falls back with in-use: stable.
 // Run: node examples/scenarios/story-mmap-threshold.mjs [--json]
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario } from './harness.mjs';
 
-const gc = getGc();
 await runScenario({
   name: 'story-mmap-threshold',
   expected: 'stable',
   about: 'the story with MALLOC_MMAP_THRESHOLD_=32768',
   env: { MALLOC_MMAP_THRESHOLD_: '32768' },
-  async workload() {
-    for (let round = 0; round < 10; round++) {
-      await allocationBurst({ keptShare: 0.01 });
-      gc();
-      await sleep(150);
-    }
-  },
+  workload: () => inRounds(10, () => allocationBurst({ keptShare: 0.01 })),
 });

@@ -5,24 +5,21 @@
 // Run: node examples/scenarios/trims.mjs [--json]
 import { trimSync } from 'mallinfo';
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { getGc, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario, sleep } from './harness.mjs';
 
-const gc = getGc();
 await runScenario({
   name: 'trims',
   expected: 'fragmentation',
   about: 'the story, trimmed after round 4 and after round 8, then quiet',
   async workload({ mark }) {
-    for (let round = 1; round <= 8; round++) {
-      await allocationBurst({ keptShare: 0.01 });
-      gc();
-      await sleep(150);
-      if (round === 4 || round === 8) {
+    await inRounds(8, () => allocationBurst({ keptShare: 0.01 }), {
+      async after(round) {
+        if (round % 4 !== 0) return;
         const { released } = trimSync();
         mark(`trim after round ${round}: ${(released / 2 ** 20).toFixed(0)} MB released`);
         await sleep(100);
-      }
-    }
+      },
+    });
     await sleep(1000);
   },
 });
