@@ -3,8 +3,9 @@
  * with the diagnosis' own numbers and the current allocator settings.
  * @packageDocumentation
  */
-import { allocatorEnvironment, defaultArenaMax } from './allocator-env';
+import { allocator } from './allocator';
 import type { Evidence, Finding, Verdict } from './diagnose-types';
+import type { MallocSetting } from './malloc-settings';
 import type { SeriesEvidence } from './series';
 
 const MiB = 1024 * 1024;
@@ -63,13 +64,18 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
   return text;
 }
 
+/** The allocator settings the advice quotes, as glibc read them at start-up (`allocator().settings`). */
 function settingsWords(): { arenas: string; mmap: string; preload: string } {
-  const env = allocatorEnvironment();
-  const show = (name: keyof typeof env, unset: string): string => (env[name] === null ? `${name} is not set${unset}` : `${name}=${env[name]}`);
+  const info = allocator();
+  const origin = (s: MallocSetting): string => (s.setBy === null ? "glibc's default" : `set by ${s.setBy}`);
+  const settings = info.settings;
+  const preload = process.env.LD_PRELOAD;
   return {
-    arenas: `now ${show('MALLOC_ARENA_MAX', ` (glibc allows ${defaultArenaMax()} arenas here)`)}, ${show('GLIBC_TUNABLES', '')}`,
-    mmap: `now ${show('MALLOC_MMAP_THRESHOLD_', ' (dynamic: 128 KiB rising up to 32 MiB)')}`,
-    preload: `now ${show('LD_PRELOAD', '')}`,
+    arenas: settings ? `now at most ${settings.arenaMax.value} arenas (${origin(settings.arenaMax)})` : `now ${info.kind} serves malloc`,
+    mmap: settings
+      ? `now ${settings.mmapThreshold.value} bytes (${origin(settings.mmapThreshold)}${settings.dynamicMmapThreshold ? ', raised by glibc up to 32 MiB as large chunks are freed' : ''})`
+      : `now ${info.kind} serves malloc`,
+    preload: `now ${preload ? `LD_PRELOAD=${preload}` : 'LD_PRELOAD is not set'}, ${info.kind} serves malloc`,
   };
 }
 
@@ -78,7 +84,7 @@ function fragmentationAdvice(e: Evidence): string[] {
   const settings = settingsWords();
   const trimmed = u.latest < u.peak / 2 ? ` (RSS has already been trimmed; the next burst takes the ${mb(u.free)} free again)` : '';
   return [
-    `A trim would give back about ${mb(u.trimEstimate)} now${trimmed}: call trimSync() (or await trim()) after bursts, or let the Sampler trim when the allocator holds more than a threshold free.`,
+    `A trim would give back about ${mb(u.trimEstimate)} now${trimmed}: await trim() after bursts, or let the Sampler trim when enough free memory is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`,
     `Fewer arenas keep less freed memory across threads: MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc.malloc.arena_max=2 (join several tunables with ':'); ${settings.arenas}.`,
     `Allocations at or above a fixed mmap threshold get their own mapping, returned to the kernel when freed: e.g. MALLOC_MMAP_THRESHOLD_=32768 for Buffers of 32 KiB and more, at the cost of an mmap/munmap each; ${settings.mmap}.`,
     `jemalloc hands freed memory back to the kernel over time: LD_PRELOAD=libjemalloc.so.2 node … (Debian/Ubuntu package libjemalloc2); ${settings.preload}.`,

@@ -1,9 +1,10 @@
 // diagnose() on synthetic series whose truth is known by construction; the
 // real workloads are in scenarios.test.ts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { diagnose, type MemorySample } from 'mallinfo';
 import { thresholdScore } from '../lib/findings.js';
-import { MiB } from './helpers';
+import { MiB, root } from './helpers';
 
 interface Point {
   inUse: number;
@@ -204,26 +205,29 @@ describe('fragmentation', () => {
     expect(d.summary).toMatch(/Also fragmentation/);
   });
 
-  describe('advice quotes the allocator settings in the environment', () => {
-    const saved = { ...process.env };
-    afterEach(() => {
-      for (const name of ['MALLOC_ARENA_MAX', 'GLIBC_TUNABLES', 'LD_PRELOAD', 'MALLOC_MMAP_THRESHOLD_']) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
-    });
-
-    it('with their current values', () => {
-      process.env.MALLOC_ARENA_MAX = '3';
-      process.env.GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072';
-      delete process.env.LD_PRELOAD;
-      delete process.env.MALLOC_MMAP_THRESHOLD_;
-      const advice = diagnose(samples(100, (i) => story(i))).advice.join('\n');
-      expect(advice).toMatch(/MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc\.malloc\.arena_max=2/);
-      expect(advice).toMatch(/now MALLOC_ARENA_MAX=3, GLIBC_TUNABLES=glibc\.malloc\.trim_threshold=131072/);
-      expect(advice).toMatch(/LD_PRELOAD=libjemalloc\.so\.2 .*now LD_PRELOAD is not set/);
-      expect(advice).toMatch(/MALLOC_MMAP_THRESHOLD_=32768 .*now MALLOC_MMAP_THRESHOLD_ is not set/);
-    });
+  it('advice quotes the allocator settings glibc started with (allocator().settings)', async () => {
+    // glibc reads them once, at start-up: a child process started with them.
+    const script = `
+      const { diagnose } = require('mallinfo');
+      const samples = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      console.log(JSON.stringify(diagnose(samples).advice));`;
+    const run = async (settings: Record<string, string | undefined>): Promise<string> => {
+      const env = { ...process.env, ...settings };
+      for (const [name, value] of Object.entries(settings)) if (value === undefined) delete env[name];
+      const child = spawn(process.execPath, ['-e', script], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
+      child.stdin.end(JSON.stringify(samples(101, (i) => story(i))));
+      let out = '';
+      for await (const chunk of child.stdout) out += chunk;
+      return (JSON.parse(out) as string[]).join('\n');
+    };
+    const set = await run({ MALLOC_ARENA_MAX: '3', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536', LD_PRELOAD: undefined });
+    expect(set).toMatch(/MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc\.malloc\.arena_max=2/);
+    expect(set).toMatch(/now at most 3 arenas \(set by MALLOC_ARENA_MAX\)/);
+    expect(set).toMatch(/MALLOC_MMAP_THRESHOLD_=32768 .*now 65536 bytes \(set by glibc\.malloc\.mmap_threshold\)/);
+    expect(set).toMatch(/LD_PRELOAD=libjemalloc\.so\.2 .*now LD_PRELOAD is not set, glibc serves malloc/);
+    const unset = await run({ MALLOC_ARENA_MAX: undefined, GLIBC_TUNABLES: undefined, MALLOC_MMAP_THRESHOLD_: undefined });
+    expect(unset).toMatch(/now at most \d+ arenas \(glibc's default\)/);
+    expect(unset).toMatch(/now 131072 bytes \(glibc's default, raised by glibc up to 32 MiB/);
   });
 });
 
