@@ -30,6 +30,7 @@ function samples(n: number, point: (i: number) => Point, intervalMs = 1000, heap
       costNs: 2000,
       heap: heap
         ? {
+            allocator: 'glibc' as const,
             inUse: p.inUse,
             free,
             mapped: p.inUse + free,

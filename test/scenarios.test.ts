@@ -61,7 +61,7 @@ describe('scenarios', () => {
         'story-mmap-threshold',
         'sawtooth',
         'requests',
-        'jemalloc-leak',
+        'mimalloc-leak',
       ]),
     );
   });
@@ -142,12 +142,12 @@ describe('scenarios', () => {
     expect(Math.abs(control.inUse!.floor.growth)).toBeLessThan(MiB);
   });
 
-  it('idle, few samples, jemalloc', () => {
+  it('idle, few samples, an allocator without statistics', () => {
     expect(result('idle').confidence).toBeGreaterThan(0.8);
     expect(result('few-samples').evidence.window.samples).toBeLessThan(20);
-    const jemalloc = result('jemalloc-leak');
-    expect(jemalloc.evidence.heapStats).toBe(false);
-    expect(jemalloc.confidence).toBeLessThanOrEqual(0.75);
-    expect(jemalloc.evidence.notes[0]).toMatch(/^No allocator statistics/);
+    const mimalloc = result('mimalloc-leak');
+    expect(mimalloc.evidence.heapStats).toBe(false);
+    expect(mimalloc.confidence).toBeLessThanOrEqual(0.75);
+    expect(mimalloc.evidence.notes[0]).toMatch(/^No allocator statistics/);
   });
 });
