@@ -53,10 +53,16 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Object layout = Napi::Object::New(env);
     for (int i = 0; i < kSlotCount; ++i) layout.Set(kSlotNames[i], i);
     layout.Set("length", static_cast<double>(kSlotCount));
+    // The one sample buffer of this instance, made here rather than passed
+    // in: every copy of the JS layer that loads this addon (a bundler's, a
+    // test runner's) reads the same array, and none can rebind another's.
+    Napi::Float64Array buffer = Napi::Float64Array::New(env, kSlotCount);
+    buffer_ref_ = Napi::Persistent(buffer);
+    buffer_ = buffer.Data();
+    exports.Set("buffer", buffer);
     exports.Set("layout", layout);
     exports.Set("pageSize", static_cast<double>(StatmReader::PageSize()));
     DefineAddon(exports, {
-        InstanceMethod("bind", &Addon::Bind),
         InstanceMethod("fill", &Addon::Fill),
         InstanceMethod("trim", &Addon::Trim),
         InstanceMethod("trimAsync", &Addon::TrimAsync),
@@ -67,30 +73,9 @@ class Addon : public Napi::Addon<Addon> {
   }
 
  private:
-  // bind(buffer: Float64Array): the array that fill() writes into.
-  Napi::Value Bind(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw Napi::TypeError::New(env, "buffer must be a Float64Array");
-    }
-    Napi::Float64Array array = info[0].As<Napi::Float64Array>();
-    if (array.ElementLength() < static_cast<size_t>(kSlotCount)) {
-      throw Napi::RangeError::New(
-          env, "buffer must have at least " + std::to_string(kSlotCount) +
-                   " elements");
-    }
-    buffer_ref_ = Napi::Persistent(array);
-    buffer_ = array.Data();
-    return env.Undefined();
-  }
-
-  // fill(): the hot path. Writes one sample into the bound buffer; creates
+  // fill(): the hot path. Writes one sample into the exported buffer; creates
   // no JS value and calls no malloc.
   Napi::Value Fill(const Napi::CallbackInfo& info) {
-    if (buffer_ == nullptr) {
-      throw Napi::Error::New(info.Env(), "fill() called before bind()");
-    }
     const double start = MonotonicNs();
     buffer_[kTimeMs] = RealtimeMs();
     buffer_[kHeapSource] = FillHeap(buffer_);
@@ -195,7 +180,7 @@ class Addon : public Napi::Addon<Addon> {
   const bool glibc_;  // malloc_info is glibc's only
   StatmReader statm_;
   Napi::Reference<Napi::Float64Array> buffer_ref_;
-  double* buffer_ = nullptr;
+  double* buffer_;
 };
 
 }  // namespace

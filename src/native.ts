@@ -50,7 +50,8 @@ export interface NativeTrimResult {
 export interface NativeBinding {
   readonly layout: Readonly<Record<SlotName | 'length', number>>;
   readonly pageSize: number;
-  bind(buffer: Float64Array): void;
+  /** The Float64Array that fill() writes (one per addon instance). */
+  readonly buffer: Float64Array;
   fill(): void;
   trim(pad: number): number;
   trimAsync(pad: number): Promise<NativeTrimResult>;

@@ -9,8 +9,7 @@ import { binding, HEAP_JEMALLOC, HEAP_MALLINFO, HEAP_MALLINFO2, HEAP_TCMALLOC } 
 import type { GlibcHeapStats, HeapStats, JemallocHeapStats, MemorySample, ProcessStats, TcmallocHeapStats } from './types';
 
 const L = binding.layout;
-const buffer = new Float64Array(L.length);
-binding.bind(buffer);
+const buffer = binding.buffer;
 
 function readGlibc(source: number): GlibcHeapStats {
   const arena = buffer[L.arena];
