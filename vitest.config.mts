@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import SummaryReporter from './test/summary-reporter';
 
 export default defineConfig({
@@ -11,8 +11,9 @@ export default defineConfig({
     reporters: ['default', new SummaryReporter()],
     // The scenarios run real memory-heavy workloads in child processes: after
     // every other file, so that they do not skew the timing tests.
+    // The reliability suite (test/stress) runs on its own: npm run test:stress.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/scenarios.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/scenarios.test.ts', 'test/stress/**'] } },
       { extends: true, test: { name: 'scenarios', include: ['test/scenarios.test.ts'], sequence: { groupOrder: 1 } } },
     ],
   },
