@@ -4,6 +4,7 @@ import { benchExporters } from './exporters.mjs';
 import { benchTrim } from './trim.mjs';
 import { benchDiagnose } from './diagnose.mjs';
 import { benchSamplerOverhead } from './sampler.mjs';
+import { benchCli } from './cli.mjs';
 
 console.log(`mallinfo benchmarks — Node ${process.version}, ${process.arch}`);
 benchSample();
@@ -12,3 +13,4 @@ benchSamplerOverhead();
 await benchExporters();
 await benchTrim();
 benchDiagnose();
+await benchCli();
