@@ -27,7 +27,8 @@ describe('processMemory()', () => {
     const m = processMemory();
     expect(Math.abs(m.resident! - status.get('VmRSS')!)).toBeLessThan(4 * MiB);
     expect(Math.abs(m.residentFile! - status.get('RssFile')!)).toBeLessThan(4 * MiB);
-    expect(m.peakResident!).toBeGreaterThanOrEqual(status.get('VmHWM')!);
+    // The kernel batches RSS counters per thread: two reads may differ by a few pages either way.
+    expect(m.peakResident!).toBeGreaterThanOrEqual(status.get('VmHWM')! - 1 * MiB);
     expect(Math.abs(m.resident! - psRssBytes(process.pid))).toBeLessThan(4 * MiB);
   });
 

