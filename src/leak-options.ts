@@ -10,7 +10,7 @@ import { booleanOption, integerOption, optionsObject } from './validate';
 export interface LeakTolerance {
   /** Growth of the C heap in use (`heap.inUse`: malloc, Buffers, addons), bytes per iteration. Default 64. `Infinity` skips the native check (needed where the allocator gives no statistics). */
   native?: number;
-  /** Growth of V8's heap in use (`v8.used`: JS objects), bytes per iteration. Default 64. `Infinity` skips the V8 check. */
+  /** Growth of V8's heap in use (`v8.used`: JS objects), bytes per iteration. Default 32. `Infinity` skips the V8 check. */
   v8?: number;
 }
 
@@ -34,7 +34,7 @@ export interface LeakOptions extends MeasureOptions {
   warmup?: number;
   /** Further attempts, each with twice the iterations of the one before, made while growth is seen: a leak grows at the same rate per iteration in every attempt, noise does not. Default 2. */
   retries?: number;
-  /** Growth per iteration that is not a leak: one number for both heaps, or each separately. Default `{ native: 64, v8: 64 }`. */
+  /** Growth per iteration that is not a leak: one number for both heaps, or each separately. Default `{ native: 64, v8: 32 }`. */
   tolerance?: number | LeakTolerance;
 }
 
@@ -59,7 +59,7 @@ export const LEAK_DEFAULTS: Readonly<ResolvedLeakOptions> = Object.freeze({
   retries: 2,
   trim: false,
   timeoutMs: 30_000,
-  tolerance: Object.freeze({ native: 64, v8: 64 }),
+  tolerance: Object.freeze({ native: 64, v8: 32 }),
 });
 
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -24,8 +24,9 @@ expect.extend({
       return {
         pass: false,
         message: () =>
-          `expected the function to leak memory, but over ${check.attempts[check.attempts.length - 1].iterations} iterations ` +
-          `the native heap grew by ${native} and the V8 heap by ${formatRate(rates.v8)} bytes per iteration, within tolerance`,
+          `expected the function to leak memory, but in the last attempt (${check.attempts[check.attempts.length - 1].iterations} iterations) ` +
+          `the native heap grew by ${native} and the V8 heap by ${formatRate(rates.v8)} bytes per iteration: ` +
+          'within tolerance, or not growing with the number of calls',
       };
     } catch (error) {
       if (error instanceof LeakError) return { pass: true, message: () => error.message };

@@ -1,9 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeak, LeakError, measure, MeasurementTimeoutError } from 'mallinfo/testing';
-import { sample, trimSync } from 'mallinfo';
-import { collectAndSettle, getGc } from '../lib/gc.js';
-import { KiB, MiB, procStatusBytes } from './helpers';
+import { trimSync } from 'mallinfo';
+import { KiB, MiB, procStatusBytes, runNodeJson } from './helpers';
 
 /** Catches the rejection of `promise`; fails if it resolves. */
 async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
@@ -51,23 +50,16 @@ describe('measure()', () => {
     expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(64 * KiB);
   });
 
-  it('waits until dropped Buffers are back in malloc: one gc() alone returns before the sweeper frees them', async () => {
-    const dropAndCollectOnce = (): number => {
-      let buffers: Buffer[] | null = Array.from({ length: 2000 }, () => Buffer.alloc(8 * KiB));
-      const before = sample().heap!.inUse;
-      buffers = null;
-      getGc()();
-      return before - sample().heap!.inUse;
-    };
-    // The control: right after a single GC most of the 16 MB is still in use.
-    await collectAndSettle();
-    const freedAtOnce = dropAndCollectOnce();
-    expect(freedAtOnce).toBeLessThan(12 * MiB);
-    // measure() waits for it.
-    const m = await measure(() => {
-      const buffers = Array.from({ length: 2000 }, () => Buffer.alloc(8 * KiB));
-      return buffers.length;
-    });
+  it('two GCs, not one, return dropped Buffers to malloc (V8 frees them on a sweeper thread)', async () => {
+    // The control is a race with that thread, so it is run 10 times in a fresh process.
+    const { oneGc, twoGcs } = await runNodeJson<{ oneGc: number[]; twoGcs: number[] }>(['test/fixtures/sweeper.cjs']);
+    expect(Math.min(...oneGc)).toBeLessThan(0.5);
+    // Each 1 KB Buffer held 1,024 bytes and its bookkeeping: all of it came back, every time.
+    expect(Math.min(...twoGcs)).toBeGreaterThan(1);
+  });
+
+  it('measures no change for a function that allocates 20 MB of Buffers and drops them', async () => {
+    const m = await measure(() => Array.from({ length: 20_000 }, () => Buffer.alloc(KiB)).length);
     expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(256 * KiB);
     expect(m.change.v8External).toBe(0);
   });
@@ -88,10 +80,10 @@ describe('expectNoLeak()', () => {
     expect(error.iterations).toBe(4000);
     expect(error.series.calls).toEqual([0, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 3600, 4000]);
     expect(error.series.nativeInUse).toHaveLength(11);
-    expect(error.tolerance).toEqual({ native: 64, v8: 64 });
+    expect(error.tolerance).toEqual({ native: 64, v8: 32 });
     const lines = error.message.split('\n');
     expect(lines[0]).toMatch(/^Memory grew in the native heap \(malloc\) by 1,[0-3]\d\d bytes per iteration/);
-    expect(lines[0]).toContain('(tolerance: native 64, V8 64 bytes per iteration), in each of 3 attempts (7000 iterations in all)');
+    expect(lines[0]).toContain('(tolerance: native 64, V8 32 bytes per iteration), in each of 3 attempts (7000 iterations in all)');
     expect(error.message).toMatch(/^ +attempt +iterations +native B\/iteration +V8 B\/iteration +external B\/iteration$/m);
     expect(error.message).toMatch(/^ +3 +4000 +1,[0-3]\d\d +\d+ +1,024$/m);
     expect(error.message).toMatch(/^ +calls +native in use +V8 used +V8 external +RSS$/m);
@@ -123,8 +115,9 @@ describe('expectNoLeak()', () => {
 
   it('passes a function that allocates and frees 1 MB per call', async () => {
     const check = await expectNoLeak(() => Buffer.alloc(MiB).length);
-    expect(check.bytesPerIteration.native!).toBeLessThanOrEqual(64);
-    expect(check.bytesPerIteration.v8).toBeLessThanOrEqual(64);
+    // A thousandth of what each call allocates at most, where a leak of it would show 1 MB per iteration.
+    expect(check.bytesPerIteration.native!).toBeLessThan(1024);
+    expect(check.bytesPerIteration.v8).toBeLessThan(1024);
     expect(check.iterations).toBe(check.attempts.reduce((n, a) => n + a.iterations, 0));
   });
 
@@ -138,7 +131,7 @@ describe('expectNoLeak()', () => {
     // The first attempt (calls 100 to 1,100) watched the cache fill; the next one did not.
     expect(check.attempts.length).toBeGreaterThanOrEqual(2);
     expect(check.attempts[0].bytesPerIteration.native!).toBeGreaterThan(500);
-    expect(check.bytesPerIteration.native!).toBeLessThanOrEqual(64);
+    expect(check.bytesPerIteration.native!).toBeLessThan(256);
   });
 
   it('awaits async functions: passes one that frees, rejects one that keeps', async () => {
