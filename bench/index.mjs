@@ -11,6 +11,7 @@ import { benchTrim } from './trim.mjs';
 import { benchDiagnose } from './diagnose.mjs';
 import { benchSamplerOverhead } from './sampler.mjs';
 import { benchFreeChunks } from './free-chunks.mjs';
+import { benchTesting } from './testing.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const printed = [];
@@ -29,6 +30,7 @@ await benchExporters();
 await benchTrim();
 benchDiagnose();
 benchFreeChunks();
+await benchTesting();
 
 console.log = print;
 if (values.out !== undefined) {
