@@ -45,7 +45,8 @@ describe('processMemory()', () => {
     trimSync();
     const after = processMemory();
     expect(during.resident! - after.resident!).toBeGreaterThan(48 * MiB);
-    expect(after.peakResident!).toBeGreaterThanOrEqual(during.resident!);
+    // VmHWM and VmRSS come from per-thread batched counters: allow a few pages.
+    expect(after.peakResident!).toBeGreaterThanOrEqual(during.resident! - 1 * MiB);
   });
 
   it('reads smaps_rollup when asked: Pss <= Rss, Rss close to VmRSS, as another process reads it', () => {

@@ -133,7 +133,7 @@ describe('scenarios', () => {
     expect(Math.abs(e.v8Used!.floor.growth)).toBeLessThan(MiB);
   });
 
-  it('a slow leak under a large sawtooth: 8 MB of floor under 120–280 MB swings', () => {
+  it('a slow leak under a large sawtooth: 10 MB of floor under 120–280 MB swings', () => {
     const e = result('slow-leak-under-sawtooth').evidence;
     expect(e.inUse!.max - e.inUse!.min).toBeGreaterThan(100 * MiB);
     expect(e.inUse!.floor.growth).toBeGreaterThan(4 * MiB);
