@@ -1,13 +1,17 @@
 /**
  * Garbage collection on demand, without asking the user for --expose-gc,
- * and a wait until freed ArrayBuffer memory is really back in the allocator
- * (V8 frees backing stores on a background thread after the GC).
+ * and a wait until freed ArrayBuffer memory is really back in the allocator.
+ *
+ * V8 frees the backing stores of dead ArrayBuffers (every Buffer has one)
+ * on a background sweeper thread after the GC that found them dead, and the
+ * next GC starts by waiting for that sweeper. One GC alone returns before
+ * the memory is freed; two in a row return after it.
  * @packageDocumentation
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { setTimeout as delay } from 'node:timers/promises';
 import { sample } from './sample';
+import type { MemorySample } from './types';
 
 let gcFunction: (() => void) | undefined;
 
@@ -18,7 +22,8 @@ export function getGc(): () => void {
     if (typeof existing === 'function') {
       gcFunction = existing;
     } else {
-      // The flag only affects contexts created after it is set.
+      // The flag only affects contexts created after it is set; it is per
+      // process, and each isolate (worker thread) gets its own function.
       setFlagsFromString('--expose-gc');
       gcFunction = runInNewContext('gc') as () => void;
     }
@@ -26,28 +31,53 @@ export function getGc(): () => void {
   return gcFunction;
 }
 
-function nativeInUse(): number {
-  const s = sample();
+/**
+ * Runs two full GCs. When it returns, the native memory of every
+ * ArrayBuffer that was unreachable at the first one is back in malloc (the
+ * second GC waits for the first one's ArrayBuffer sweeper).
+ */
+export function collectGarbage(): void {
+  const gc = getGc();
+  gc();
+  gc();
+}
+
+/** Bytes the program holds from malloc, or V8's external memory where the allocator gives no statistics. */
+export function nativeInUse(s: MemorySample): number {
   return s.heap !== null ? s.heap.inUse : s.v8.external;
 }
 
+/** Options of {@link collectAndSettle}. */
+export interface SettleOptions {
+  /** Give up waiting for two agreeing readings after this many milliseconds. Default 2000. */
+  timeoutMs?: number;
+  /** Two readings of native in-use bytes this close count as settled. Default 65536. */
+  toleranceBytes?: number;
+  /** What collects garbage. Default {@link collectGarbage}; a no-op runs the rest of this code path, to warm it up. */
+  collect?: () => void;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * Collects garbage until native memory stops falling: runs a full GC, gives
- * the ArrayBuffer sweeper time to return backing stores, and repeats until
- * two readings in a row agree within `toleranceBytes` (or `timeoutMs` ends).
+ * Collects garbage until native memory stops falling and returns the sample
+ * taken then: collects (two GCs), lets the event loop run the finalizers
+ * and weak callbacks the GC scheduled (they can free native memory, e.g.
+ * an addon's handles or a FinalizationRegistry's cleanups), collects again,
+ * and repeats until two readings agree within `toleranceBytes` (or
+ * `timeoutMs` ends).
  */
-export async function collectAndSettle(options: { timeoutMs?: number; toleranceBytes?: number } = {}): Promise<void> {
-  const { timeoutMs = 2000, toleranceBytes = 64 * 1024 } = options;
-  const gc = getGc();
+export async function collectAndSettle(options: SettleOptions = {}): Promise<MemorySample> {
+  const { timeoutMs = 2000, toleranceBytes = 64 * 1024, collect = collectGarbage } = options;
   const deadline = performance.now() + timeoutMs;
-  let previous = Number.POSITIVE_INFINITY;
-  let stableRounds = 0;
-  while (performance.now() < deadline) {
-    gc();
-    await delay(5);
-    const current = nativeInUse();
-    stableRounds = Math.abs(previous - current) <= toleranceBytes ? stableRounds + 1 : 0;
-    if (stableRounds >= 2) return;
+  collect();
+  let previous = sample();
+  while (true) {
+    await nextTurn();
+    collect();
+    const current = sample();
+    if (Math.abs(nativeInUse(current) - nativeInUse(previous)) <= toleranceBytes) return current;
+    if (performance.now() >= deadline) return current;
     previous = current;
   }
 }

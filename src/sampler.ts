@@ -12,7 +12,7 @@ import { FullGcLog } from './gc-log';
 import { Ring } from './ring';
 import { sample } from './sample';
 import type { MemorySample } from './types';
-import { booleanOption, integerOption, optionsObject } from './validate';
+import { booleanOption, integerOption, fractionOption, optionsObject } from './validate';
 
 /** Options of {@link Sampler}. */
 export interface SamplerOptions {
@@ -28,6 +28,25 @@ export interface SamplerOptions {
   autoTrim?: AutoTrimOptions;
   /** Options for {@link Sampler.diagnose} and the `verdict` event (see {@link DiagnoseOptions}). */
   diagnose?: DiagnoseOptions;
+  /**
+   * The largest share of wall time sampling may take, greater than 0 and less than 1.
+   * Default 0.01 (1 %). `mallinfo2` walks every free chunk under the arena
+   * locks, so a fragmented heap makes a sample cost milliseconds; when a
+   * sample costs more than this share of the interval, the sampler waits
+   * longer (interval = cost / share) and emits `slow`. It returns to
+   * `intervalMs` once samples are cheap again.
+   */
+  maxCostShare?: number;
+}
+
+/** What the `slow` event reports. */
+export interface SlowSampleEvent {
+  /** What the sample that triggered it cost, in nanoseconds. */
+  costNs: number;
+  /** The interval the sampler now uses, in milliseconds. */
+  intervalMs: number;
+  /** The interval asked for (`options.intervalMs`). */
+  baseIntervalMs: number;
 }
 
 /** Events of {@link Sampler}. */
@@ -44,9 +63,11 @@ export interface SamplerEvents {
    * `'insufficient-data'`.
    */
   verdict: [diagnosis: Diagnosis, previousVerdict: Verdict];
+  /** A sample cost more than `maxCostShare` of the interval: the sampler backs off. */
+  slow: [event: SlowSampleEvent];
 }
 
-const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose'] as const;
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
@@ -68,8 +89,10 @@ const VERDICT_CHECK_MS = 250;
  * ```
  */
 export class Sampler extends EventEmitter<SamplerEvents> {
-  /** Milliseconds between samples. */
+  /** Milliseconds between samples, as asked for. */
   readonly intervalMs: number;
+  private readonly maxCostShare: number;
+  private effectiveIntervalMs: number;
   private readonly unrefTimer: boolean;
   private readonly ring: Ring<MemorySample>;
   private readonly signal: AbortSignal | undefined;
@@ -92,6 +115,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     super();
     const opts = optionsObject('options', options, KNOWN);
     this.intervalMs = integerOption('options.intervalMs', opts.intervalMs, 10_000, 1, MAX_TIMER_MS);
+    this.effectiveIntervalMs = this.intervalMs;
+    this.maxCostShare = fractionOption('options.maxCostShare', opts.maxCostShare, 0.01, 0, 1);
     this.unrefTimer = booleanOption('options.unref', opts.unref, true);
     this.ring = new Ring(integerOption('options.history', opts.history, 360, 0, 10_000_000));
     if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
@@ -100,6 +125,14 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.signal = opts.signal;
     this.trimmer = AutoTrimmer.fromOption(opts.autoTrim, (event) => this.emit('trim', event));
     this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
+  }
+
+  /**
+   * The interval in use, in milliseconds: `intervalMs`, or longer while
+   * samples cost more than `maxCostShare` of it (see the `slow` event).
+   */
+  get currentIntervalMs(): number {
+    return this.effectiveIntervalMs;
   }
 
   /** Whether the sampler is running. */
@@ -114,6 +147,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.fullGcs.start();
     this.origin = performance.now();
     this.tickIndex = 0;
+    this.effectiveIntervalMs = this.intervalMs;
     this.schedule(0);
     this.emit('start');
     return this;
@@ -195,21 +229,41 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   }
 
   private readonly tick = (): void => {
-    // Schedule first, so that a throwing listener cannot stop the sampler.
-    // Timers may fire a little early or late: never repeat a tick, and skip
-    // the ticks that a busy event loop missed instead of bunching them.
-    const now = performance.now();
-    const behind = Math.floor((now - this.origin) / this.intervalMs) + 1;
-    this.tickIndex = Math.max(this.tickIndex + 1, behind);
-    this.schedule(Math.max(0, this.origin + this.tickIndex * this.intervalMs - now));
     const s = sample();
+    const now = performance.now();
+    const slow = this.backOff(s.costNs, now);
+    // Schedule before any listener runs, so that a throwing listener cannot
+    // stop the sampler. Timers may fire a little early or late: never repeat
+    // a tick, and skip the ticks that a busy event loop missed instead of
+    // bunching them.
+    const behind = Math.floor((now - this.origin) / this.effectiveIntervalMs) + 1;
+    this.tickIndex = Math.max(this.tickIndex + 1, behind);
+    this.schedule(Math.max(0, this.origin + this.tickIndex * this.effectiveIntervalMs - now));
     this.lastSample = s;
     this.ring.push(s);
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
+    if (slow) this.emit('slow', { costNs: s.costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });
     this.emit('sample', s);
     if (this.listenerCount('verdict') > 0 && this.ring.size >= this.diagnoseOptions.minSamples) this.checkVerdict(now);
   };
+
+  /**
+   * Keeps sampling within maxCostShare of wall time: the interval becomes
+   * cost / share when that is longer than intervalMs, and returns to
+   * intervalMs when samples are cheap again. A change starts a new tick
+   * grid from now. Returns whether the sampler slowed down.
+   */
+  private backOff(costNs: number, now: number): boolean {
+    const neededMs = Math.ceil(costNs / 1e6 / this.maxCostShare);
+    const next = Math.min(MAX_TIMER_MS, Math.max(this.intervalMs, neededMs));
+    if (next === this.effectiveIntervalMs) return false;
+    const slower = next > this.effectiveIntervalMs;
+    this.effectiveIntervalMs = next;
+    this.origin = now;
+    this.tickIndex = 0;
+    return slower;
+  }
 
   private checkVerdict(now: number): void {
     if (now - this.verdictCheckedAt < VERDICT_CHECK_MS) return;

@@ -29,8 +29,6 @@ describe('arenas()', () => {
 
   it('shows libuv threadpool work (zlib, crypto) creating arenas', async () => {
     const { before, after, systemBytes, settings } = await growth();
-    // V8 helper threads may already have made an arena or two at start-up.
-    expect(before).toBeLessThanOrEqual(5);
     expect(after).toBeGreaterThan(2);
     expect(after).toBeGreaterThan(before);
     expect(after).toBeLessThanOrEqual(settings.arenaMax.value);

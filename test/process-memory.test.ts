@@ -27,7 +27,8 @@ describe('processMemory()', () => {
     const m = processMemory();
     expect(Math.abs(m.resident! - status.get('VmRSS')!)).toBeLessThan(4 * MiB);
     expect(Math.abs(m.residentFile! - status.get('RssFile')!)).toBeLessThan(4 * MiB);
-    expect(m.peakResident!).toBeGreaterThanOrEqual(status.get('VmHWM')!);
+    // The kernel batches RSS counters per thread: two reads may differ by a few pages either way.
+    expect(m.peakResident!).toBeGreaterThanOrEqual(status.get('VmHWM')! - 1 * MiB);
     expect(Math.abs(m.resident! - psRssBytes(process.pid))).toBeLessThan(4 * MiB);
   });
 
@@ -44,7 +45,8 @@ describe('processMemory()', () => {
     trimSync();
     const after = processMemory();
     expect(during.resident! - after.resident!).toBeGreaterThan(48 * MiB);
-    expect(after.peakResident!).toBeGreaterThanOrEqual(during.resident!);
+    // VmHWM and VmRSS come from per-thread batched counters: allow a few pages.
+    expect(after.peakResident!).toBeGreaterThanOrEqual(during.resident! - 1 * MiB);
   });
 
   it('reads smaps_rollup when asked: Pss <= Rss, Rss close to VmRSS, as another process reads it', () => {

@@ -121,7 +121,8 @@ describe('scenarios', () => {
     const e = result('map-leak').evidence;
     expect(e.v8Used!.floor.method).toBe('full-gcs');
     expect(e.fullGcs).toBeGreaterThanOrEqual(6);
-    expect(e.v8Used!.floor.growth).toBeGreaterThan(10 * MiB);
+    // The Map gains ~2 MB a second for several seconds; how much depends on how fast this machine runs it.
+    expect(e.v8Used!.floor.growth).toBeGreaterThan(5 * MiB);
     expect(Math.abs(e.inUse!.floor.growth)).toBeLessThan(e.v8Used!.floor.growth / 10);
   });
 
@@ -132,7 +133,7 @@ describe('scenarios', () => {
     expect(Math.abs(e.v8Used!.floor.growth)).toBeLessThan(MiB);
   });
 
-  it('a slow leak under a large sawtooth: 8 MB of floor under 120–280 MB swings', () => {
+  it('a slow leak under a large sawtooth: 10 MB of floor under 120–280 MB swings', () => {
     const e = result('slow-leak-under-sawtooth').evidence;
     expect(e.inUse!.max - e.inUse!.min).toBeGreaterThan(100 * MiB);
     expect(e.inUse!.floor.growth).toBeGreaterThan(4 * MiB);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Sampler, trimSync } from 'mallinfo';
+import { diagnose, processMemory, sample, Sampler, trim, trimSync } from 'mallinfo';
+import { openFdCount } from './helpers';
 import { binding } from '../lib/native.js';
 
 type Case = [label: string, call: () => unknown, type: typeof TypeError | typeof RangeError, names: string];
@@ -25,12 +26,31 @@ const cases: Case[] = [
   ['history a string', () => new Sampler({ history: '10' as never }), TypeError, 'options.history'],
   ['signal not an AbortSignal', () => new Sampler({ signal: {} as never }), TypeError, 'options.signal'],
   ['signal an AbortController', () => new Sampler({ signal: new AbortController() as never }), TypeError, 'options.signal'],
+  ['maxCostShare 0', () => new Sampler({ maxCostShare: 0 }), RangeError, 'options.maxCostShare'],
+  ['maxCostShare 1', () => new Sampler({ maxCostShare: 1 }), RangeError, 'options.maxCostShare'],
+  ['maxCostShare NaN', () => new Sampler({ maxCostShare: NaN }), RangeError, 'options.maxCostShare'],
+  ['maxCostShare a string', () => new Sampler({ maxCostShare: '1%' as never }), TypeError, 'options.maxCostShare'],
   ['trimSync options a string', () => trimSync('0' as never), TypeError, 'options'],
   ['trimSync unknown option', () => trimSync({ size: 0 } as never), TypeError, 'options.size'],
   ['trimSync pad negative', () => trimSync({ pad: -1 }), RangeError, 'options.pad'],
   ['trimSync pad NaN', () => trimSync({ pad: NaN }), RangeError, 'options.pad'],
   ['trimSync pad fractional', () => trimSync({ pad: 0.5 }), RangeError, 'options.pad'],
   ['trimSync pad a string', () => trimSync({ pad: '0' as never }), TypeError, 'options.pad'],
+  ['processMemory options a number', () => processMemory(1 as never), TypeError, 'options'],
+  ['processMemory unknown option', () => processMemory({ smaps: true } as never), TypeError, 'options.smaps'],
+  ['processMemory smapsRollup a string', () => processMemory({ smapsRollup: 'yes' as never }), TypeError, 'options.smapsRollup'],
+  ['diagnose samples not an array', () => diagnose('samples' as never), TypeError, 'samples'],
+  ['diagnose a sample that is not one', () => diagnose([sample(), { time: 'x' }] as never), TypeError, 'samples[1]'],
+  ['diagnose unknown option', () => diagnose([], { minSample: 3 } as never), TypeError, 'options.minSample'],
+  ['diagnose minSamples too small', () => diagnose([], { minSamples: 1 }), RangeError, 'options.minSamples'],
+  ['diagnose significance 2', () => diagnose([], { significance: 2 }), RangeError, 'options.significance'],
+  ['diagnose fragmentationMinShare a string', () => diagnose([], { fragmentationMinShare: '25%' as never }), TypeError, 'options.fragmentationMinShare'],
+  ['Sampler diagnose option not an object', () => new Sampler({ diagnose: 5 as never }), TypeError, 'options.diagnose'],
+  ['Sampler diagnose maxPoints 0', () => new Sampler({ diagnose: { maxPoints: 0 } }), RangeError, 'options.diagnose.maxPoints'],
+  ['autoTrim not an object', () => new Sampler({ autoTrim: true as never }), TypeError, 'options.autoTrim'],
+  ['autoTrim unknown option', () => new Sampler({ autoTrim: { minFree: 1 } as never }), TypeError, 'options.autoTrim.minFree'],
+  ['autoTrim minFreeBytes 0', () => new Sampler({ autoTrim: { minFreeBytes: 0 } }), RangeError, 'options.autoTrim.minFreeBytes'],
+  ['autoTrim minIntervalMs negative', () => new Sampler({ autoTrim: { minIntervalMs: -1 } }), RangeError, 'options.autoTrim.minIntervalMs'],
   ['native trim without a number', () => binding.trim('0' as never), TypeError, 'pad'],
   ['native trim with a negative pad', () => binding.trim(-1), RangeError, 'pad'],
 ];
@@ -45,6 +65,32 @@ describe('bad input gets a clear TypeError/RangeError naming the parameter', () 
     }
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toContain(name);
+  });
+
+  it.each([
+    ['trim options a string', () => trim('0' as never), TypeError, 'options'],
+    ['trim pad negative', () => trim({ pad: -1 }), RangeError, 'options.pad'],
+    ['trim unknown option', () => trim({ wait: true } as never), TypeError, 'options.wait'],
+  ] as const)('async %s rejects (never throws synchronously)', async (_label, call, type, name) => {
+    let promise: Promise<unknown> | undefined;
+    expect(() => (promise = call())).not.toThrow();
+    await expect(promise).rejects.toThrow(type);
+    await expect(call()).rejects.toThrow(name);
+  });
+
+  it('the invalid calls leave no timer, handle or descriptor behind', async () => {
+    const fds = openFdCount();
+    const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+    for (const [, call] of cases) {
+      try {
+        call();
+      } catch {
+        // expected
+      }
+    }
+    await trim({ pad: -1 }).catch(() => undefined);
+    expect(openFdCount()).toBe(fds);
+    expect(process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length).toBe(resources);
   });
 
   it('messages say what was expected and what was given', () => {

@@ -1,4 +1,4 @@
-// Scenario 6: a slow native leak hidden under a large sawtooth. Each burst
+// Scenario 6: a slow native leak hidden under a large sawtooth. Each of 20 bursts
 // swings 120–280 MB and returns; only 512 KB per burst stays behind, 0.3 %
 // of a swing. First-vs-last samples would say anything depending on where
 // each falls in a burst; the troughs rise burst after burst. A native leak.
@@ -14,7 +14,7 @@ await runScenario({
   about: 'bursts of 3–7 × 40 MB Buffers, 8 × 64 KB kept forever after each',
   workload: () =>
     inRounds(
-      16,
+      20,
       async () => {
         await largeBurst(random);
         for (let i = 0; i < 8; i++) leaked.push(Buffer.alloc(64 * 1024, 1));

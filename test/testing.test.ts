@@ -1,0 +1,188 @@
+import { createHash, type Hash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { expectNoLeak, LeakError, measure, MeasurementTimeoutError } from 'mallinfo/testing';
+import { trimSync } from 'mallinfo';
+import { KiB, MiB, procStatusBytes, runNodeJson } from './helpers';
+
+/** Catches the rejection of `promise`; fails if it resolves. */
+async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as T;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('measure()', () => {
+  it('reports Buffers kept by the measured calls in native in-use, V8 external and, trimmed, in the kernel’s RSS', async () => {
+    const kept: Buffer[] = [];
+    // Trimmed before each reading, RSS holds no free allocator pages that the Buffers could reuse unseen.
+    trimSync();
+    const rssAnonBefore = procStatusBytes('RssAnon');
+    const m = await measure(() => kept.push(Buffer.alloc(64 * KiB, 1)), { iterations: 500, trim: true });
+    const rssAnonGrowth = procStatusBytes('RssAnon') - rssAnonBefore;
+    const total = 500 * 64 * KiB;
+    expect(kept).toHaveLength(500);
+    expect(m.iterations).toBe(500);
+    expect(m.change.nativeInUse!).toBeGreaterThanOrEqual(total);
+    expect(m.change.nativeInUse!).toBeLessThan(total * 1.05);
+    expect(m.change.v8External).toBe(total);
+    // The kernel saw the filled pages arrive, through statm and through /proc/self/status alike.
+    expect(m.change.resident!).toBeGreaterThan(total * 0.9);
+    expect(rssAnonGrowth).toBeGreaterThan(total * 0.9);
+    expect(m.after.heap!.inUse - m.before.heap!.inUse).toBe(m.change.nativeInUse);
+    expect(m.durationMs).toBeGreaterThan(0);
+  });
+
+  it('awaits an async function and sees the JS objects it keeps in the V8 heap, not in the C heap', async () => {
+    const kept: number[][] = [];
+    const m = await measure(
+      async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        kept.push(new Array(126).fill(0.5)); // a 1,008-byte FixedDoubleArray + its JSArray
+      },
+      { iterations: 500, warmup: 10 },
+    );
+    expect(kept).toHaveLength(510);
+    expect(m.change.v8Used).toBeGreaterThan(500 * 1024);
+    expect(m.change.v8Used).toBeLessThan(500 * 1200);
+    expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(64 * KiB);
+  });
+
+  it('two GCs, not one, return dropped Buffers to malloc (V8 frees them on a sweeper thread)', async () => {
+    // The control is a race with that thread, so it is run 10 times in a fresh process.
+    const { oneGc, twoGcs } = await runNodeJson<{ oneGc: number[]; twoGcs: number[] }>(['test/fixtures/sweeper.cjs']);
+    expect(Math.min(...oneGc)).toBeLessThan(0.5);
+    // Each 1 KB Buffer held 1,024 bytes and its bookkeeping: all of it came back, every time.
+    expect(Math.min(...twoGcs)).toBeGreaterThan(1);
+  });
+
+  it('measures no change for a function that allocates 20 MB of Buffers and drops them', async () => {
+    const m = await measure(() => Array.from({ length: 20_000 }, () => Buffer.alloc(KiB)).length);
+    expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(256 * KiB);
+    expect(m.change.v8External).toBe(0);
+  });
+});
+
+describe('expectNoLeak()', () => {
+  it('rejects a function that keeps 1 KB Buffers with a LeakError: native growth, its rate, series and a hint', async () => {
+    const kept: Buffer[] = [];
+    const error = await rejection<LeakError>(expectNoLeak(() => kept.push(Buffer.alloc(KiB))));
+    expect(error).toBeInstanceOf(LeakError);
+    expect(error.code).toBe('ERR_MALLINFO_LEAK');
+    expect(['native', 'both']).toContain(error.kind);
+    // 1024 bytes plus malloc's chunk header, per call; and exactly 1024 bytes of external memory.
+    expect(error.bytesPerIteration.native!).toBeGreaterThan(1024);
+    expect(error.bytesPerIteration.native!).toBeLessThan(1400);
+    expect(error.bytesPerIteration.external).toBe(1024);
+    expect(error.attempts.map((a) => a.iterations)).toEqual([1000, 2000, 4000]);
+    expect(error.iterations).toBe(4000);
+    expect(error.series.calls).toEqual([0, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 3600, 4000]);
+    expect(error.series.nativeInUse).toHaveLength(11);
+    expect(error.tolerance).toEqual({ native: 64, v8: 32 });
+    const lines = error.message.split('\n');
+    expect(lines[0]).toMatch(/^Memory grew in the native heap \(malloc\) by 1,[0-3]\d\d bytes per iteration/);
+    expect(lines[0]).toContain('(tolerance: native 64, V8 32 bytes per iteration), in each of 3 attempts (7000 iterations in all)');
+    expect(error.message).toMatch(/^ +attempt +iterations +native B\/iteration +V8 B\/iteration +external B\/iteration$/m);
+    expect(error.message).toMatch(/^ +3 +4000 +1,[0-3]\d\d +\d+ +1,024$/m);
+    expect(error.message).toMatch(/^ +calls +native in use +V8 used +V8 external +RSS$/m);
+    expect(error.message).toMatch(/^ +4000 +\+4\.\d MB +\+\d+\.\d KB +\+3\.9 MB +[+-][\d.]+ [KM]?B$/m);
+    expect(error.message).toContain('Hint: V8\'s external memory (ArrayBuffers, Buffers, typed arrays) grew by 1,024 bytes per iteration');
+    expect(kept.length).toBe(100 + 7000);
+  });
+
+  it('rejects a function that keeps 1 KB of JS objects with kind "v8" and the JS hint', async () => {
+    const kept: number[][] = [];
+    const error = await rejection<LeakError>(expectNoLeak(() => kept.push(new Array(126).fill(0.5)), { iterations: 500, retries: 1 }));
+    expect(error).toBeInstanceOf(LeakError);
+    expect(error.kind).toBe('v8');
+    expect(error.bytesPerIteration.v8).toBeGreaterThan(1024);
+    expect(error.bytesPerIteration.v8).toBeLessThan(1200);
+    expect(error.bytesPerIteration.native!).toBeLessThan(64);
+    expect(error.message).toMatch(/^Memory grew in the V8 heap by 1,\d\d\d bytes per iteration/);
+    expect(error.message).toContain('Hint: JS objects are kept alive');
+  });
+
+  it('says when native growth is not ArrayBuffers (kept OpenSSL hash contexts)', async () => {
+    const kept: Hash[] = [];
+    const error = await rejection<LeakError>(expectNoLeak(() => kept.push(createHash('sha256')), { iterations: 500, retries: 1 }));
+    expect(error).toBeInstanceOf(LeakError);
+    expect(error.bytesPerIteration.native!).toBeGreaterThan(64);
+    expect(error.bytesPerIteration.external).toBeLessThan(error.bytesPerIteration.native! / 2);
+    expect(error.message).toMatch(/Hint: Only [\d.,]+ bytes per iteration of it are ArrayBuffers: native code allocates without freeing/);
+  });
+
+  it('passes a function that allocates and frees 1 MB per call', async () => {
+    const check = await expectNoLeak(() => Buffer.alloc(MiB).length);
+    // A thousandth of what each call allocates at most, where a leak of it would show 1 MB per iteration.
+    expect(check.bytesPerIteration.native!).toBeLessThan(1024);
+    expect(check.bytesPerIteration.v8).toBeLessThan(1024);
+    expect(check.iterations).toBe(check.attempts.reduce((n, a) => n + a.iterations, 0));
+  });
+
+  it('passes a cache that fills to a bound and stops: the retry with more iterations sees no growth', async () => {
+    const cache = new Map<number, Buffer>();
+    let key = 0;
+    const check = await expectNoLeak(() => {
+      if (cache.size < 1000) cache.set(key++, Buffer.alloc(KiB));
+    });
+    expect(cache.size).toBe(1000);
+    // The first attempt (calls 100 to 1,100) watched the cache fill; the next one did not.
+    expect(check.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(check.attempts[0].bytesPerIteration.native!).toBeGreaterThan(500);
+    expect(check.bytesPerIteration.native!).toBeLessThan(256);
+  });
+
+  it('awaits async functions: passes one that frees, rejects one that keeps', async () => {
+    const check = await expectNoLeak(async () => {
+      const b = Buffer.alloc(KiB);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return b.length;
+    }, { iterations: 200 });
+    expect(check.attempts[0].iterations).toBe(200);
+    const kept: Buffer[] = [];
+    const error = await rejection<LeakError>(
+      expectNoLeak(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        kept.push(Buffer.alloc(KiB));
+      }, { iterations: 200, retries: 1 }),
+    );
+    expect(error).toBeInstanceOf(LeakError);
+    expect(kept).toHaveLength(100 + 200 + 400);
+  });
+
+  it('lets a leak within tolerance pass, and checks V8 only with tolerance.native = Infinity', async () => {
+    const kept: Buffer[] = [];
+    await expectNoLeak(() => kept.push(Buffer.alloc(KiB)), { iterations: 200, retries: 0, tolerance: 4096 });
+    const check = await expectNoLeak(() => kept.push(Buffer.alloc(KiB)), { iterations: 200, retries: 0, tolerance: { native: Infinity, v8: 1024 } });
+    expect(check.bytesPerIteration.native!).toBeGreaterThan(1024);
+  });
+
+  it('trims between rounds when asked, and still sees the leak', async () => {
+    const kept: Buffer[] = [];
+    const error = await rejection<LeakError>(expectNoLeak(() => kept.push(Buffer.alloc(KiB)), { iterations: 200, retries: 0, trim: true }));
+    expect(error).toBeInstanceOf(LeakError);
+    expect(error.bytesPerIteration.native!).toBeGreaterThan(1024);
+  });
+
+  it('stops with a MeasurementTimeoutError after timeoutMs', async () => {
+    const slow = (): void => {
+      const end = performance.now() + 1;
+      while (performance.now() < end);
+    };
+    const error = await rejection<MeasurementTimeoutError>(expectNoLeak(slow, { timeoutMs: 100 }));
+    expect(error).toBeInstanceOf(MeasurementTimeoutError);
+    expect(error.code).toBe('ERR_MALLINFO_TIMEOUT');
+    expect(error.message).toContain('options.timeoutMs (100 ms)');
+    expect(error.calls).toBeGreaterThan(10);
+    expect(error.calls).toBeLessThan(1100);
+  });
+
+  it('rethrows what the function throws', async () => {
+    const error = await rejection(expectNoLeak(() => {
+      throw new Error('boom');
+    }));
+    expect((error as Error).message).toBe('boom');
+  });
+});
