@@ -17,7 +17,7 @@ const root = join(import.meta.dirname, '..');
 const server = join(root, 'bench', 'http-server.mjs');
 const cli = join(root, 'lib', 'cli', 'main.js');
 const autocannon = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
-const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_CLI_SECONDS ?? 3);
 const TICK_US = 1e6 / 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 
