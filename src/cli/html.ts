@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import type { MallocSetting, MallocSettings } from '../malloc-settings';
 import { escapeHtml, inlineAsset, jsonForScript } from './escape';
 import { formatBytes, formatCommand, formatDuration, formatRate } from './format';
-import { SERIES } from './series';
+import { SERIES, type SeriesKey } from './series';
 import type { RunData } from './store';
 import type { RunSummary } from './summary';
 import { endingOf } from './summary-text';
 import { adviceOf, evidenceFacts } from './verdict';
 
-const COLORS: Record<string, string> = {
+const COLORS: Record<SeriesKey, string> = {
   resident: '#dc2626',
   inUse: '#2563eb',
   free: '#ea580c',
