@@ -12,6 +12,7 @@ import { benchDiagnose } from './diagnose.mjs';
 import { benchSamplerOverhead } from './sampler.mjs';
 import { benchFreeChunks } from './free-chunks.mjs';
 import { benchTesting } from './testing.mjs';
+import { benchCli } from './cli.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const printed = [];
@@ -31,6 +32,7 @@ await benchTrim();
 benchDiagnose();
 benchFreeChunks();
 await benchTesting();
+await benchCli();
 
 console.log = print;
 if (values.out !== undefined) {

@@ -15,7 +15,11 @@ export class FullGcLog {
   private readonly times: Ring<number>;
   private observer: PerformanceObserver | undefined;
 
-  constructor(capacity: number) {
+  /** Keeps the latest `capacity` times; `onGc`, if given, is called with each as it is recorded. */
+  constructor(
+    capacity: number,
+    private readonly onGc?: (time: number) => void,
+  ) {
     this.times = new Ring(capacity);
   }
 
@@ -26,7 +30,9 @@ export class FullGcLog {
       for (const entry of list.getEntries()) {
         const detail = (entry as { detail?: { kind?: number } | null }).detail;
         if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-          this.times.push(performance.timeOrigin + entry.startTime + entry.duration);
+          const time = performance.timeOrigin + entry.startTime + entry.duration;
+          this.times.push(time);
+          this.onGc?.(time);
         }
       }
     });

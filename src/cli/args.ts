@@ -1,0 +1,158 @@
+/**
+ * Command-line parsing (`node:util` parseArgs, strict): `mallinfo run
+ * [options] -- <command> [args...]` and `mallinfo report <file> [options]`.
+ * Everything after `--`, or from the first argument that is not an option,
+ * belongs to the command, untouched.
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util';
+
+/** A mistake on the command line: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage:
+  mallinfo run [options] -- <command> [args...]
+  mallinfo report <samples.ndjson> [--html <file>] [--json]
+
+run options:
+  --interval <duration>  time between samples: 500ms, 1s, 10s, 2m (default 1s)
+  --ndjson <file>        write every record of the run to <file> (NDJSON)
+  --html <file>          write a self-contained HTML report to <file>
+  --auto-trim            let the watched process call malloc_trim when it pays
+  --quiet                no live view (the summary is still printed)
+  --json                 print the summary as one JSON line on stdout
+                         (the text summary is then left out)
+report options:
+  --html <file>          write the HTML report of the saved run to <file>
+  --json                 print the summary as one JSON line on stdout`;
+
+/** Parsed `mallinfo run`. */
+export interface RunArgs {
+  command: string;
+  args: string[];
+  intervalMs: number;
+  ndjson: string | undefined;
+  html: string | undefined;
+  autoTrim: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+/** Parsed `mallinfo report`. */
+export interface ReportArgs {
+  file: string;
+  html: string | undefined;
+  json: boolean;
+}
+
+export type CliArgs = { kind: 'run'; run: RunArgs } | { kind: 'report'; report: ReportArgs } | { kind: 'help' };
+
+const DEFAULT_INTERVAL_MS = 1000;
+/** Sampling more often than this measures mostly the sampling (mallinfo2 takes locks). */
+const MIN_INTERVAL_MS = 10;
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * Parses a duration with its unit: `500ms`, `1s`, `1.5s`, `2m`. A bare
+ * number is refused (is `5` seconds or milliseconds?), as are 0, negative
+ * values and anything under 10 ms.
+ * @throws UsageError saying what was expected.
+ */
+export function parseInterval(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
+  const expected = `--interval must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
+  if (!match) throw new UsageError(expected);
+  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  if (!Number.isInteger(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) throw new UsageError(expected);
+  return ms;
+}
+
+/** Runs a parseArgs call, turning its errors (unknown option, missing value) into UsageErrors. */
+function orUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const RUN_OPTIONS = {
+  interval: { type: 'string' },
+  ndjson: { type: 'string' },
+  html: { type: 'string' },
+  'auto-trim': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Where the command starts: after `--`, else at the first argument that is not an option. */
+function commandStart(argv: readonly string[]): { options: string[]; command: string[] } {
+  const terminator = argv.indexOf('--');
+  // Parse leniently only to find the first positional; the options are parsed strictly below.
+  const { tokens } = parseArgs({ args: [...argv], options: RUN_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const positional = tokens.find((t) => t.kind === 'positional');
+  const at = positional === undefined ? -1 : positional.index;
+  if (terminator !== -1 && (at === -1 || terminator < at)) {
+    return { options: argv.slice(0, terminator), command: argv.slice(terminator + 1) };
+  }
+  return at === -1 ? { options: [...argv], command: [] } : { options: argv.slice(0, at), command: argv.slice(at) };
+}
+
+function parseRun(argv: readonly string[]): RunArgs {
+  const split = commandStart(argv);
+  const { values } = orUsageError(() =>
+    parseArgs({ args: split.options, options: RUN_OPTIONS, strict: true, allowPositionals: false }),
+  );
+  if (split.command.length === 0) throw new UsageError('missing the command to run: mallinfo run [options] -- <command> [args...]');
+  if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
+  if (values.html === '') throw new UsageError('--html needs a file name');
+  return {
+    command: split.command[0],
+    args: split.command.slice(1),
+    intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),
+    ndjson: values.ndjson,
+    html: values.html,
+    autoTrim: values['auto-trim'] ?? false,
+    quiet: values.quiet ?? false,
+    json: values.json ?? false,
+  };
+}
+
+function parseReport(argv: readonly string[]): ReportArgs {
+  const { values, positionals } = orUsageError(() =>
+    parseArgs({
+      args: [...argv],
+      options: { html: { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (positionals.length === 0) throw new UsageError('missing the file: mallinfo report <samples.ndjson>');
+  if (positionals.length > 1) throw new UsageError(`one file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (values.html === '') throw new UsageError('--html needs a file name');
+  return { file: positionals[0], html: values.html, json: values.json ?? false };
+}
+
+/**
+ * Parses the CLI's arguments (without `node` and the script).
+ * @throws UsageError for an unknown command or option, a missing command or file, a bad interval.
+ */
+export function parseCli(argv: readonly string[]): CliArgs {
+  const [subcommand, ...rest] = argv;
+  switch (subcommand) {
+    case 'run':
+      return { kind: 'run', run: parseRun(rest) };
+    case 'report':
+      return { kind: 'report', report: parseReport(rest) };
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return { kind: 'help' };
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(subcommand)}: expected run or report`);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The CLI's end of the channel: a unix socket in a private temporary
+ * directory. Every Node process of the command connects on its own (so
+ * lines of different processes never interleave, and a grandchild started
+ * by npm or a shell finds it through the inherited environment), announces
+ * itself with a `process` record, then sends samples. A closed connection
+ * is that process's exit.
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseRecord, type RunEvent } from './records';
+
+/** A unix socket path longer than this does not fit in `sockaddr_un`. */
+const MAX_SOCKET_PATH = 100;
+
+/** Events of {@link Channel}. */
+export interface ChannelEvents {
+  /** A record from a process (its `process` record first, then its samples, then an `exit`). */
+  record: [record: RunEvent];
+  /** A line that did not parse, or came from a connection that did not say which process it is. */
+  invalid: [reason: string];
+}
+
+/** The listening socket that the preloaded processes send their records to. */
+export class Channel extends EventEmitter<ChannelEvents> {
+  /** Open connections, each with a promise that settles when it closes. */
+  private readonly connections = new Map<Socket, Promise<void>>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly dir: string,
+    /** Path of the socket: what `MALLINFO_CHANNEL` is set to. */
+    readonly path: string,
+  ) {
+    super();
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** Creates the directory (mode 0700: only this user can connect) and listens. */
+  static async open(): Promise<Channel> {
+    let base = tmpdir();
+    if (join(base, 'mallinfo-XXXXXX', 'channel.sock').length > MAX_SOCKET_PATH) base = '/tmp';
+    const dir = mkdtempSync(join(base, 'mallinfo-'));
+    const path = join(dir, 'channel.sock');
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return new Channel(server, dir, path);
+  }
+
+  private accept(socket: Socket): void {
+    this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
+    let pid: number | undefined;
+    const lines = createInterface({ input: socket, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      let record: RunEvent | null;
+      try {
+        record = parseRecord(line);
+      } catch (error) {
+        this.emit('invalid', (error as Error).message);
+        return;
+      }
+      if (record === null) return;
+      if (pid === undefined && record.type === 'process') pid = record.pid;
+      // A process speaks only for itself, and only through these record types.
+      const own = 'pid' in record && record.pid === pid;
+      if (own && ['process', 'sample', 'trim', 'gc'].includes(record.type)) {
+        this.emit('record', record);
+      } else {
+        this.emit('invalid', `unexpected ${record.type} record on the channel`);
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      if (pid !== undefined) this.emit('record', { type: 'exit', pid, time: Date.now() });
+    });
+  }
+
+  /**
+   * Stops listening, waits up to `graceMs` for the connected processes to
+   * finish sending (a process that exited has its connection closed by the
+   * kernel; one that lives on, detached, is cut), and removes the directory.
+   */
+  async close(graceMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(this.connections.values()), grace]);
+    clearTimeout(timer);
+    for (const socket of this.connections.keys()) socket.destroy();
+    await closed;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

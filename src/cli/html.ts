@@ -1,0 +1,177 @@
+/**
+ * The HTML report: one self-contained file that opens offline. The chart
+ * is drawn by uPlot, inlined from its npm package at report time; the data
+ * travels as JSON in a non-executed script element; every string from the
+ * run is escaped, and a Content-Security-Policy lets only the page's own
+ * two scripts run (no inline handlers, no loads from anywhere).
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MallocSetting, MallocSettings } from '../malloc-settings';
+import { escapeHtml, inlineAsset, jsonForScript } from './escape';
+import { formatBytes, formatCommand, formatDuration, formatRate } from './format';
+import { SERIES } from './series';
+import type { RunData } from './store';
+import type { RunSummary } from './summary';
+import { endingOf } from './summary-text';
+import { adviceOf, evidenceFacts } from './verdict';
+
+const COLORS: Record<string, string> = {
+  resident: '#dc2626',
+  inUse: '#2563eb',
+  free: '#ea580c',
+  mapped: '#64748b',
+  v8Used: '#16a34a',
+};
+
+const ASSETS = join(__dirname, '..', '..', 'assets');
+
+function uplotFile(file: string): string {
+  return readFileSync(require.resolve(`uplot/dist/${file}`), 'utf8');
+}
+
+/** The data the chart script reads: times in seconds since the epoch (uPlot's time scale), bytes. */
+export function chartData(data: RunData): {
+  title: string;
+  time: number[];
+  series: { key: string; label: string; color: string; values: (number | null)[] }[];
+  trims: { time: number; released: number }[];
+} {
+  const primary = data.primary();
+  const samples = primary?.samples ?? [];
+  return {
+    title: primary ? `pid ${primary.pid}: ${formatCommand(primary.info.argv)}` : '',
+    time: samples.map((s) => s.time / 1000),
+    series: SERIES.map((s) => ({ key: s.key, label: s.label, color: COLORS[s.key], values: samples.map((x) => s.of(x)) })),
+    trims: (primary?.trims ?? []).map((t) => ({ time: t.time, released: t.released })),
+  };
+}
+
+const facts = (rows: [string, string][]): string =>
+  `<dl class="facts">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
+
+function verdictSection(summary: RunSummary): string {
+  const d = summary.diagnosis;
+  if (d === null) return `<section class="card" id="verdict"><p class="verdict-name">no verdict</p><p>No Node process of the command was sampled.</p></section>`;
+  const name = d.verdict === 'insufficient-data' ? 'no verdict yet' : d.verdict;
+  const confidence = d.verdict === 'insufficient-data' ? '' : `<span class="confidence">confidence ${Math.round(d.confidence * 100)} %</span>`;
+  const evidence = evidenceFacts(d).map(({ label, value }): [string, string] => [label, escapeHtml(value)]);
+  const advice = adviceOf(d, summary.autoTrim === true).map((a) => `<li>${escapeHtml(a)}</li>`).join('');
+  return `<section class="card verdict-${escapeHtml(d.verdict)}" id="verdict">
+<p class="verdict-name">${escapeHtml(name)}${confidence}</p>
+<p class="verdict-summary">${escapeHtml(d.summary)}</p>
+<h2>Evidence</h2>${facts(evidence)}
+${advice ? `<h2>Advice</h2><ul id="advice">${advice}</ul>` : ''}
+</section>`;
+}
+
+function chartSection(summary: RunSummary): string {
+  const p = summary.primary;
+  if (p === null) return '';
+  const trims = summary.trims
+    .map((t) => `<li>${escapeHtml(new Date(t.time).toISOString())}: RSS ${formatBytes(t.rssBefore)} → ${formatBytes(t.rssAfter)} (${formatBytes(t.released)} released in ${t.durationMs.toFixed(1)} ms)</li>`)
+    .join('');
+  return `<section class="card"><h2>Memory over time</h2><div id="chart"></div>
+<p class="note">The allocator is per process: these numbers include the memory of every worker thread of pid ${p.pid}.
+${SERIES.map((s) => `<b>${escapeHtml(s.label)}</b>: ${escapeHtml(s.description)}.`).join(' ')}</p>
+${trims ? `<h2>Trims (--auto-trim)</h2><ul id="trims">${trims}</ul>` : ''}</section>`;
+}
+
+function seriesTable(summary: RunSummary): string {
+  const rows = SERIES.map((s) => {
+    const v = summary.series[s.key];
+    return `<tr><td>${escapeHtml(s.label)}</td><td>${formatBytes(v.first)}</td><td>${formatBytes(v.peak)}</td><td>${formatBytes(v.final)}</td><td>${formatRate(v.growthPerMinute)}</td></tr>`;
+  }).join('');
+  return `<section class="card"><h2>Summary</h2><table><tr><th></th><th>first</th><th>peak</th><th>final</th><th>growth</th></tr>${rows}</table></section>`;
+}
+
+function processTable(summary: RunSummary): string {
+  const rows = summary.processes
+    .map((p) => `<tr><td>${p.pid}${p.primary ? ' (charted)' : ''}</td><td>${p.ppid}</td><td class="text">${code(formatCommand(p.argv))}${p.error ? ` — could not sample: ${escapeHtml(p.error)}` : ''}${p.warning ? ` — ${escapeHtml(p.warning)}` : ''}</td><td>${p.samples}</td><td>${formatBytes(p.peakResident)}</td><td>${formatBytes(p.finalResident)}</td></tr>`)
+    .join('');
+  return `<section class="card"><h2>Node processes of the run</h2>
+<p class="note">Every Node process started by the command loads the sampler; each is told apart by its pid. The chart and the verdict are about the one sampled longest, package-manager launchers (npm, npx, yarn, pnpm) aside.</p>
+<table><tr><th>pid</th><th>parent</th><th class="text">argv</th><th>samples</th><th>peak RSS</th><th>final RSS</th></tr>${rows}</table></section>`;
+}
+
+/** glibc's malloc parameters as the process read them at start-up, with where each came from. */
+function settingsFacts(settings: MallocSettings): string {
+  const shown: [string, MallocSetting, boolean][] = [
+    ['arena max', settings.arenaMax, false],
+    ['mmap threshold', settings.mmapThreshold, true],
+    ['trim threshold', settings.trimThreshold, true],
+    ['top pad', settings.topPad, true],
+    ['mmap max', settings.mmapMax, false],
+  ];
+  const parts = shown.map(([name, s, bytes]) => `${name} ${bytes ? formatBytes(s.value) : s.value} (${s.setBy === null ? 'default' : escapeHtml(s.setBy)})`);
+  parts.push(settings.dynamicMmapThreshold ? 'thresholds dynamic' : 'thresholds fixed');
+  for (const reason of settings.ignored) parts.push(`ignored: ${escapeHtml(reason)}`);
+  return parts.join(' · ');
+}
+
+function envFacts(env: Record<string, string>): string {
+  const entries = Object.entries(env);
+  return entries.length === 0 ? 'none set (glibc defaults)' : entries.map(([k, v]) => code(`${k}=${v}`)).join(' ');
+}
+
+function metadataSection(data: RunData, summary: RunSummary): string {
+  const p = summary.primary;
+  const rows: [string, string][] = [
+    ['command', summary.command ? code(formatCommand(summary.command)) : 'not recorded'],
+    ['ended', escapeHtml(endingOf(summary))],
+  ];
+  if (data.run) {
+    rows.push(['working directory', code(data.run.cwd)], ['started', escapeHtml(new Date(data.run.startedAt).toISOString())]);
+  }
+  if (summary.durationMs !== null) rows.push(['duration', formatDuration(summary.durationMs)]);
+  if (summary.intervalMs !== null) rows.push(['sampled every', formatDuration(summary.intervalMs)]);
+  if (data.run) rows.push(['auto-trim', data.run.autoTrim ? 'on' : 'off']);
+  if (p) {
+    rows.push(['Node', escapeHtml(p.node)]);
+    rows.push(['allocator', escapeHtml(p.allocator ? `${p.allocator.kind} ${p.allocator.version ?? ''}` : 'unknown')]);
+    rows.push(['glibc', escapeHtml(p.allocator?.glibcVersion ?? 'not glibc')]);
+    rows.push(['allocator variables', envFacts(p.allocatorEnv)]);
+    if (p.allocator?.settings) rows.push(['malloc settings', settingsFacts(p.allocator.settings)]);
+  } else if (data.run) {
+    rows.push(['allocator variables', envFacts(data.run.allocatorEnv)]);
+  }
+  if (data.run) rows.push(['mallinfo', escapeHtml(data.run.mallinfoVersion)]);
+  return `<section class="card"><h2>Run</h2>${facts(rows)}</section>`;
+}
+
+function scriptHash(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
+}
+
+/** The whole report page for a run and its summary. */
+export function renderHtml(data: RunData, summary: RunSummary): string {
+  const uplotJs = inlineAsset(uplotFile('uPlot.iife.min.js'), 'script', 'uPlot');
+  const chartJs = inlineAsset(readFileSync(join(ASSETS, 'report.js'), 'utf8'), 'script', 'report.js');
+  const css = inlineAsset(uplotFile('uPlot.min.css') + readFileSync(join(ASSETS, 'report.css'), 'utf8'), 'style', 'CSS');
+  const csp = `default-src 'none'; script-src ${scriptHash(uplotJs)} ${scriptHash(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
+  const title = summary.command ? formatCommand(summary.command) : 'a run';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>mallinfo report: ${escapeHtml(title)}</title>
+<style>${css}</style></head>
+<body><main>
+<h1>mallinfo report</h1>
+<p class="command">${code(title)} ${escapeHtml(endingOf(summary))}</p>
+${verdictSection(summary)}
+${chartSection(summary)}
+${seriesTable(summary)}
+${processTable(summary)}
+${metadataSection(data, summary)}
+<footer>Written by mallinfo${data.run ? ` ${escapeHtml(data.run.mallinfoVersion)}` : ''}. Chart by uPlot (MIT licence), inlined: this file needs no network.</footer>
+</main>
+<script type="application/json" id="mallinfo-data">${jsonForScript(chartData(data))}</script>
+<script>${uplotJs}</script>
+<script>${chartJs}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `mallinfo` command: parses the arguments, runs the subcommand, and
+ * maps failures to exit codes (2 for a usage mistake, 126/127 for a command
+ * that cannot start, 1 for an unreadable file).
+ * @packageDocumentation
+ */
+import { parseCli, USAGE, UsageError } from './args';
+import { SpawnError } from './child';
+import { FileError } from './ndjson';
+import { report } from './report';
+import { run } from './run';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const cli = parseCli(argv);
+  switch (cli.kind) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'run':
+      return run(cli.run);
+    case 'report':
+      return report(cli.report);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`mallinfo: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof SpawnError) {
+      process.stderr.write(`mallinfo: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {
+      process.stderr.write(`mallinfo: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

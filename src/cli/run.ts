@@ -1,0 +1,99 @@
+/**
+ * `mallinfo run`: starts the command with the sampler preloaded into its
+ * Node processes, shows them live, records the run, and ends with the
+ * summary and the command's own exit code.
+ * @packageDocumentation
+ */
+import { closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allocatorEnv } from './allocator-env';
+import type { RunArgs } from './args';
+import { Channel } from './channel';
+import { exitCodeOf, runChild, type ChildExit } from './child';
+import { createLiveView, type LiveView } from './live';
+import { NdjsonWriter, openForWriting } from './ndjson';
+import { writeOutputs } from './output';
+import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV, nodeOptionsWithPreload } from './preload-env';
+import { RUN_FORMAT, RUN_FORMAT_VERSION, type RunEvent } from './records';
+import { RunData } from './store';
+
+/** How long to wait, after the command exited, for its processes' last records. */
+const DRAIN_MS = 1000;
+const PACKAGE_ROOT = join(__dirname, '..', '..');
+/** The preload, by absolute path: the command's cwd need not be able to resolve `mallinfo`. */
+const PRELOAD = join(__dirname, '..', 'register.js');
+
+function mallinfoVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The command's environment: the user's, plus the preload and where to send samples. */
+function childEnv(args: RunArgs, channelPath: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {
+    ...env,
+    NODE_OPTIONS: nodeOptionsWithPreload(env.NODE_OPTIONS, PRELOAD),
+    [CHANNEL_ENV]: channelPath,
+    [INTERVAL_ENV]: String(args.intervalMs),
+  };
+  if (args.autoTrim) out[AUTO_TRIM_ENV] = '1';
+  else delete out[AUTO_TRIM_ENV];
+  return out;
+}
+
+/** Runs `mallinfo run`; resolves with the exit code for the CLI. */
+export async function run(args: RunArgs): Promise<number> {
+  // Output files first: a path that cannot be written fails before the command runs.
+  const ndjson = args.ndjson === undefined ? undefined : new NdjsonWriter(args.ndjson);
+  const htmlFd = args.html === undefined ? undefined : openForWriting(args.html);
+  const channel = await Channel.open();
+  const data = new RunData();
+  const live: LiveView | undefined = args.quiet ? undefined : createLiveView(process.stderr);
+  let invalid = 0;
+  const record = (r: RunEvent): void => {
+    data.add(r);
+    ndjson?.write(r);
+    live?.update(data, 'pid' in r ? r.pid : undefined);
+  };
+  channel.on('record', record);
+  channel.on('invalid', () => invalid++);
+  record({
+    type: 'run',
+    format: RUN_FORMAT,
+    version: RUN_FORMAT_VERSION,
+    command: [args.command, ...args.args],
+    cwd: process.cwd(),
+    startedAt: Date.now(),
+    intervalMs: args.intervalMs,
+    autoTrim: args.autoTrim,
+    mallinfoVersion: mallinfoVersion(),
+    allocatorEnv: allocatorEnv(process.env),
+  });
+
+  let exit: ChildExit;
+  try {
+    exit = await runChild(args.command, args.args, childEnv(args, channel.path));
+  } catch (error) {
+    live?.stop();
+    await channel.close(0);
+    await ndjson?.close();
+    if (htmlFd !== undefined) closeSync(htmlFd);
+    throw error;
+  }
+  await channel.close(DRAIN_MS);
+  record({ type: 'end', time: Date.now(), exitCode: exit.exitCode, signal: exit.signal });
+  live?.stop();
+  // A file that could not be written fails the run (exit 1), after the summary is out.
+  let writeError: unknown;
+  await ndjson?.close().catch((error: unknown) => (writeError = error));
+  const notes: string[] = [];
+  if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
+  if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
+  if (invalid > 0) notes.push(`  ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`);
+  try {
+    writeOutputs(data, { html: args.html, htmlFd, json: args.json, notes });
+  } finally {
+    if (htmlFd !== undefined) closeSync(htmlFd);
+  }
+  if (writeError !== undefined) throw writeError;
+  return exitCodeOf(exit);
+}

@@ -1,0 +1,108 @@
+/**
+ * `mallinfo/register`: the preload that `mallinfo run` puts into every Node
+ * process of the command it watches (NODE_OPTIONS `--require`). It samples
+ * the process on an interval and sends each sample, as one NDJSON line,
+ * over a unix socket named by `MALLINFO_CHANNEL`: never over the program's
+ * stdout or stderr. Without that variable it does nothing.
+ *
+ * It must never change the program: it loads in the main thread only (the
+ * allocator is per process, so one sampler covers every worker thread),
+ * keeps nothing alive (an unref'd timer and socket), prints nothing, throws
+ * nothing, and drops samples rather than buffer them when the CLI does not
+ * read.
+ * @packageDocumentation
+ */
+import { connect } from 'node:net';
+import { isMainThread } from 'node:worker_threads';
+import { allocatorEnv } from './cli/allocator-env';
+import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV } from './cli/preload-env';
+import type { ProcessRecord, RunEvent } from './cli/records';
+
+/** Bytes the socket may hold unsent before samples are dropped (the CLI is not reading). */
+const MAX_UNSENT_BYTES = 256 * 1024;
+
+function intervalFromEnv(): number {
+  const value = Number(process.env[INTERVAL_ENV]);
+  return Number.isInteger(value) && value >= 1 && value < 2 ** 31 ? value : 1000;
+}
+
+type Mallinfo = typeof import('./index');
+type Sampler = InstanceType<Mallinfo['Sampler']>;
+
+/** The sampler of this process; `--auto-trim` where malloc_trim is missing becomes a warning. */
+function createSampler(mallinfo: Mallinfo, hello: ProcessRecord): Sampler {
+  const options = { intervalMs: intervalFromEnv(), unref: true, history: 0 };
+  if (process.env[AUTO_TRIM_ENV] !== '1') return new mallinfo.Sampler(options);
+  try {
+    return new mallinfo.Sampler({ ...options, autoTrim: {} });
+  } catch (error) {
+    if (!(error instanceof mallinfo.UnsupportedError)) throw error;
+    hello.warning = `--auto-trim is off here: ${error.message}`;
+    return new mallinfo.Sampler(options);
+  }
+}
+
+function start(channelPath: string): void {
+  const socket = connect(channelPath);
+  socket.unref();
+  let open = true;
+  let sampler: Sampler | undefined;
+  socket.on('error', () => {
+    // The CLI went away: stop quietly; the program goes on.
+    open = false;
+    sampler?.stop();
+    socket.destroy();
+  });
+  const send = (record: RunEvent): void => {
+    if (open && socket.writableLength < MAX_UNSENT_BYTES) socket.write(`${JSON.stringify(record)}\n`);
+  };
+  const hello: ProcessRecord = {
+    type: 'process',
+    pid: process.pid,
+    ppid: process.ppid,
+    argv: process.argv,
+    node: process.version,
+    time: Date.now(),
+    allocator: null,
+    allocatorEnv: allocatorEnv(process.env),
+    error: null,
+    warning: null,
+  };
+  let mallinfo: Mallinfo;
+  try {
+    // Loaded here, not at the top, so that a failing addon is reported, not thrown.
+    mallinfo = require('./index') as Mallinfo;
+    hello.allocator = mallinfo.allocator();
+    sampler = createSampler(mallinfo, hello);
+  } catch (error) {
+    hello.error = error instanceof Error ? error.message : String(error);
+    send(hello);
+    socket.end();
+    return;
+  }
+  send(hello);
+  const running = sampler;
+  const pid = process.pid;
+  running.on('sample', (sample) => send({ type: 'sample', pid, sample }));
+  running.on('trim', (event) => send({ type: 'trim', pid, ...event }));
+  // Full garbage collections, for diagnose() in the CLI (the Sampler keeps its own for Sampler#diagnose).
+  const { FullGcLog } = require('./gc-log') as typeof import('./gc-log');
+  const gcs = new FullGcLog(0, (time) => send({ type: 'gc', pid, time }));
+  running.on('start', () => gcs.start());
+  running.on('stop', () => gcs.stop());
+  // A last sample at exit, so short programs end with their final state. On
+  // a connected unix socket the write goes out at once, before the process ends.
+  process.once('exit', () => {
+    if (running.running) send({ type: 'sample', pid, sample: mallinfo.sample() });
+  });
+  running.start();
+}
+
+const channelPath = process.env[CHANNEL_ENV];
+if (isMainThread && channelPath) {
+  try {
+    start(channelPath);
+  } catch {
+    // Never break the program being watched.
+  }
+}

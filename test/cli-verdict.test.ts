@@ -1,0 +1,52 @@
+// The verdict end to end: `mallinfo run` over the fragmentation story and
+// over a leak, as a user runs them, with diagnose() judging the samples the
+// preload sent from the watched process.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { firstJsonLine, fixture, lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
+import { MiB, root } from './helpers';
+
+const dir = scratchDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.concurrent('mallinfo run: the verdict', () => {
+  it('calls the story (examples/burst-service.mjs) fragmentation: in use flat and small, RSS and free high', async () => {
+    const ndjson = join(dir, 'story.ndjson');
+    const result = await runCli(['run', '--interval', '50ms', '--ndjson', ndjson, '--', 'node', join(root, 'examples', 'burst-service.mjs')], {
+      env: { BURSTS: '8', EVERY_MS: '250' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toMatch(/^burst 8\/8: 10,000 × 50 KB Buffers allocated, 100 kept until the next burst$/m);
+    expect(result.stderr).toMatch(/^ {2}verdict: fragmentation, confidence \d+ %$/m);
+    expect(result.stderr).toMatch(/^ {4}Fragmentation, not a leak: /m);
+    expect(result.stderr).toMatch(/^ {2}advice:\n {4}• A trim would give back about [\d.]+ MB now/m);
+    // The numbers behind it, from the samples themselves: ~500 MB resident, a few MB in use.
+    const last = readRecords(ndjson).filter((r) => r.type === 'sample').at(-1)!.sample;
+    expect(last.process.resident).toBeGreaterThan(400 * MiB);
+    expect(last.heap.inUse).toBeLessThan(20 * MiB);
+    expect(last.heap.free).toBeGreaterThan(400 * MiB);
+    // The same verdict from the saved file.
+    const report = await runCli(['report', ndjson, '--json']);
+    expect(lastJsonLine(report.stdout).diagnosis).toMatchObject({ verdict: 'fragmentation' });
+  });
+
+  it('calls a program that keeps a Buffer per request a native leak', async () => {
+    const result = await runCli(['run', '--quiet', '--json', '--interval', '100ms', '--', 'node', fixture('leak.mjs')]);
+    expect(result.code).toBe(0);
+    const summary = lastJsonLine(result.stdout);
+    expect(summary.primary.pid).toBe(firstJsonLine(result.stdout).pid);
+    expect(summary.diagnosis).toMatchObject({ verdict: 'native-leak', summary: expect.stringMatching(/^Native leak: /) });
+    expect(summary.diagnosis.confidence).toBeGreaterThan(0.5);
+    // diagnose() saw the process's full garbage collections, sent over the channel as they happened.
+    expect(summary.diagnosis.evidence.fullGcs).not.toBeNull();
+  });
+
+  it('gives no verdict yet for a program too short to judge, and says what it needs', async () => {
+    const result = await runCli(['run', '--quiet', '--json', '--', 'node', fixture('hello.cjs')]);
+    expect(result.code).toBe(0);
+    const { diagnosis } = lastJsonLine(result.stdout);
+    expect(diagnosis).toMatchObject({ verdict: 'insufficient-data', confidence: 0 });
+    expect(diagnosis.summary).toMatch(/^No verdict yet: \d samples over [\d.]+ s; a verdict needs at least 20 samples/);
+  });
+});
