@@ -123,7 +123,8 @@ describe('scenarios', () => {
     expect(e.fullGcs).toBeGreaterThanOrEqual(6);
     // The Map gains ~2 MB a second for several seconds; how much depends on how fast this machine runs it.
     expect(e.v8Used!.floor.growth).toBeGreaterThan(5 * MiB);
-    expect(Math.abs(e.inUse!.floor.growth)).toBeLessThan(e.v8Used!.floor.growth / 10);
+    // Newer V8s malloc a little for their own bookkeeping as the heap grows: far less than the JS heap grows.
+    expect(Math.abs(e.inUse!.floor.growth)).toBeLessThan(e.v8Used!.floor.growth / 4);
   });
 
   it('requests that keep nothing: V8 creeps between full collections, its floor does not', () => {

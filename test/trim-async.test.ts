@@ -52,8 +52,8 @@ describe('trim()', () => {
     // statm on the threadpool thread agrees with the kernel's VmRSS read in JS just before.
     expect(Math.abs(async.result.rssBefore - async.vmRssBefore)).toBeLessThan(8 * MiB);
     expect(Math.abs(async.result.rssAfter - async.after.process!.resident)).toBeLessThan(8 * MiB);
-    // A 1 ms timer kept firing while the trim ran: the loop was not blocked.
-    expect(async.ticks).toBeGreaterThanOrEqual(3);
+    // A 1 ms timer fired while the trim ran (dozens of times on a quiet machine): the loop was not blocked.
+    expect(async.ticks).toBeGreaterThanOrEqual(1);
     // The same count around trimSync() is 0: the measurement sees a blocked loop.
     expect(sync.ticks).toBe(0);
     expect(sync.result.released).toBeGreaterThan(300 * MiB);
