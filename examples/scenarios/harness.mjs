@@ -5,7 +5,7 @@
 // --samples FILE also writes the samples, one JSON object a line.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Sampler } from 'mallinfo';
+import { Sampler, sample } from 'mallinfo';
 import { getGc } from '../../lib/gc.js';
 import { describeDiagnosis } from './report.mjs';
 
@@ -85,6 +85,25 @@ export async function inRounds(count, burst, { pauseMs = 150, after = async () =
     await burst(round);
     gc();
     await sleep(pauseMs);
+    await settle();
     await after(round);
+  }
+}
+
+/**
+ * Waits (at most `maxMs`) until the allocator's in-use stops falling. V8
+ * frees ArrayBuffer backing stores on a background thread after a
+ * collection; when each Buffer is its own mapping (MALLOC_MMAP_THRESHOLD_)
+ * the 10,000 munmaps can outlast the pause on a loaded machine, and a
+ * sampler would see a trough that is not the floor.
+ */
+export async function settle({ stepMs = 50, maxMs = 3000 } = {}) {
+  const inUse = () => sample().heap?.inUse ?? 0;
+  let previous = inUse();
+  for (let waited = 0; waited < maxMs; waited += stepMs) {
+    await sleep(stepMs);
+    const now = inUse();
+    if (now > previous - 1024 * 1024) return;
+    previous = now;
   }
 }
