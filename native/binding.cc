@@ -68,6 +68,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("trimAsync", &Addon::TrimAsync),
         InstanceMethod("allocator", &Addon::Allocator),
         InstanceMethod("mallocInfo", &Addon::MallocInfo),
+        InstanceMethod("arenaCount", &Addon::ArenaCount),
         InstanceMethod("jemallocArenas", &Addon::JemallocArenas),
     });
   }
@@ -139,6 +140,19 @@ class Addon : public Napi::Addon<Addon> {
       return info.Env().Null();
     }
     return Napi::String::New(info.Env(), xml);
+  }
+
+  // arenaCount(): the arena count (glibc: malloc_info's <heap> elements;
+  // jemalloc: arenas.narenas), or null where neither tells it.
+  Napi::Value ArenaCount(const Napi::CallbackInfo& info) {
+    int count = -1;
+    if (glibc_) {
+      count = Glibc::Get().ArenaCount();
+    } else if (DetectAllocator() == AllocatorKind::kJemalloc) {
+      count = Jemalloc::Get().ArenaCount();
+    }
+    if (count < 0) return info.Env().Null();
+    return Napi::Number::New(info.Env(), count);
   }
 
   // jemallocArenas(): { count, arenas: [...] } from arenas.narenas and

@@ -28,6 +28,32 @@ using MallocInfoFn = int (*)(int, FILE*);
 // as unsigned is right below 4 GiB (where int would turn negative at 2 GiB).
 double Unsigned32(int v) { return static_cast<double>(static_cast<unsigned int>(v)); }
 
+// Counts malloc_info's "<heap nr=" elements as the document is written,
+// without keeping it: a scrape wants the number, not ~1.5 KB per arena of
+// XML turned into a JS string. '<' only starts the tag, so a mismatch
+// restarts the match at '<' or at nothing.
+constexpr char kHeapTag[] = "<heap nr=";
+constexpr size_t kHeapTagLength = sizeof(kHeapTag) - 1;
+struct HeapTagCounter {
+  int count = 0;
+  size_t matched = 0;
+};
+
+ssize_t CountHeapTags(void* cookie, const char* data, size_t size) {
+  auto* counter = static_cast<HeapTagCounter*>(cookie);
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == kHeapTag[counter->matched]) {
+      if (++counter->matched == kHeapTagLength) {
+        ++counter->count;
+        counter->matched = 0;
+      }
+    } else {
+      counter->matched = data[i] == '<' ? 1 : 0;
+    }
+  }
+  return static_cast<ssize_t>(size);
+}
+
 }  // namespace
 
 Glibc::Glibc() {
@@ -117,6 +143,20 @@ bool Glibc::MallocInfo(std::string* xml) const {
   if (ok) xml->assign(data, size);
   free(data);
   return ok;
+}
+
+int Glibc::ArenaCount() const {
+  if (malloc_info_ == nullptr) return -1;
+  HeapTagCounter counter;
+  cookie_io_functions_t io = {nullptr, CountHeapTags, nullptr, nullptr};
+  FILE* stream = fopencookie(&counter, "w", io);
+  if (stream == nullptr) return -1;
+  // The stream's buffer on the stack: stdio would otherwise malloc one.
+  char buffer[4096];
+  setvbuf(stream, buffer, _IOFBF, sizeof buffer);
+  const int rc = reinterpret_cast<MallocInfoFn>(malloc_info_)(0, stream);
+  const bool closed = fclose(stream) == 0;
+  return rc == 0 && closed ? counter.count : -1;
 }
 
 }  // namespace mallinfo

@@ -35,6 +35,10 @@ class Glibc {
   // malloc_info(0, ...) as a string; false when unavailable or it failed.
   bool MallocInfo(std::string* xml) const;
 
+  // The number of arenas malloc_info reports (its <heap> elements), counted
+  // as it writes without keeping the document; -1 when unavailable.
+  int ArenaCount() const;
+
  private:
   Glibc();
 

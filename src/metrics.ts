@@ -33,17 +33,22 @@ export interface MetricReading {
   sampleDurationSeconds: number;
 }
 
-// glibc: arenas are counted from malloc_info's <heap nr="…"> elements (no
-// other way tells the live arena count; ~5–10 µs on a small process, cheaper
-// than parsing the whole document as arenas() does). jemalloc: arenas.narenas.
-function countArenas(kind: string): number | null {
-  if (kind === 'jemalloc') return binding.jemallocArenas()?.count ?? null;
-  if (kind !== 'glibc') return null;
-  const xml = binding.mallocInfo();
-  if (xml === null) return null;
-  let count = 0;
-  for (let at = xml.indexOf('<heap nr='); at !== -1; at = xml.indexOf('<heap nr=', at + 1)) count++;
-  return count;
+// The arena count: glibc's from malloc_info's <heap nr="…"> elements (no
+// other interface tells it; counted natively as glibc writes the document),
+// jemalloc's arenas.narenas. malloc_info walks every bin of every arena
+// (~10–20 µs), so glibc's count is kept while it cannot have changed:
+// glibc never frees an arena, and a new one always adds its first heap to
+// mallinfo's `arena` (bytes the arenas took from the system). While that
+// total stands still, so does the count.
+let arenaCache: { systemBytes: number; count: number | null } | undefined;
+
+function countArenas(heap: HeapStats): number | null {
+  if (heap.allocator !== 'glibc') return heap.allocator === 'jemalloc' ? binding.arenaCount() : null;
+  const systemBytes = heap.mallinfo.arena;
+  if (arenaCache === undefined || arenaCache.systemBytes !== systemBytes) {
+    arenaCache = { systemBytes, count: binding.arenaCount() };
+  }
+  return arenaCache.count;
 }
 
 /** Takes one reading: one `sample()`, one arena count. */
@@ -51,7 +56,7 @@ export function readMetrics(): MetricReading {
   const s = sample();
   return {
     heap: s.heap,
-    arenas: s.heap === null ? null : countArenas(s.heap.allocator),
+    arenas: s.heap === null ? null : countArenas(s.heap),
     trims: trimTotals(),
     sampleDurationSeconds: s.costNs / 1e9,
   };

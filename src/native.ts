@@ -57,6 +57,8 @@ export interface NativeBinding {
   trimAsync(pad: number): Promise<NativeTrimResult>;
   allocator(): NativeAllocatorInfo;
   mallocInfo(): string | null;
+  /** The arena count (glibc: malloc_info's `<heap>` elements, counted natively; jemalloc: `arenas.narenas`); null elsewhere. */
+  arenaCount(): number | null;
   /** `arenas.narenas` and each initialised arena's statistics; null unless jemalloc with statistics. */
   jemallocArenas(): JemallocArenas | null;
 }

@@ -73,7 +73,7 @@ export function registerMallinfoMetrics(meter: Meter, options?: MallinfoOtelOpti
   });
   const arenas = meter.createObservableGauge('nodejs.malloc.arenas', {
     unit: '{arena}',
-    description: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info; jemalloc: arenas.narenas)',
+    description: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info, recounted when mallinfo arena bytes change; jemalloc: arenas.narenas)',
   });
   const trims = meter.createObservableCounter('nodejs.malloc.trims', {
     unit: '{trim}',

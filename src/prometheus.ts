@@ -95,8 +95,11 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
   }
   const staticNames = Object.keys(labels);
   const common = { registers: [register], labelNames: staticNames };
-  // Label sets built once: prom-client hashes the label object on every set().
+  // Label sets built once. prom-client hashes the label object on every
+  // set()/inc(); without static labels, the label-less calls skip that.
   const stateLabels = BYTE_STATES.map(([state, field]) => [{ ...labels, state }, field] as const);
+  const set = staticNames.length === 0 ? (m: Gauge, v: number) => m.set(v) : (m: Gauge, v: number) => m.set(labels, v);
+  const add = staticNames.length === 0 ? (m: Counter, v: number) => m.inc(v) : (m: Counter, v: number) => m.inc(labels, v);
   let bytesExported = false;
   // Counters only go up: each scrape adds what the totals gained since the last.
   const exportedTrims = { count: 0, releasedBytes: 0 };
@@ -124,10 +127,10 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
     new client.Gauge({
       ...common,
       name: names[1],
-      help: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info; jemalloc: arenas.narenas)',
+      help: 'Live malloc arenas (glibc: count of <heap> elements in malloc_info, recounted when mallinfo arena bytes change; jemalloc: arenas.narenas)',
       collect(this: Gauge) {
         const arenas = read().arenas;
-        if (arenas !== null) this.set(labels, arenas);
+        if (arenas !== null) set(this, arenas);
       },
     }),
     new client.Counter({
@@ -136,7 +139,7 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
       help: 'malloc_trim calls made by mallinfo (trim, trimSync, Sampler autoTrim)',
       collect(this: Counter) {
         const { count } = read().trims;
-        this.inc(labels, count - exportedTrims.count);
+        if (count !== exportedTrims.count) add(this, count - exportedTrims.count);
         exportedTrims.count = count;
       },
     }),
@@ -146,7 +149,7 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
       help: 'Resident bytes released by mallinfo trims (RSS from /proc/self/statm before minus after)',
       collect(this: Counter) {
         const { releasedBytes } = read().trims;
-        this.inc(labels, releasedBytes - exportedTrims.releasedBytes);
+        if (releasedBytes !== exportedTrims.releasedBytes) add(this, releasedBytes - exportedTrims.releasedBytes);
         exportedTrims.releasedBytes = releasedBytes;
       },
     }),
@@ -155,7 +158,7 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
       name: names[4],
       help: 'Time the allocator and /proc/self/statm reads of this scrape took (mallinfo2 holds the arena locks meanwhile)',
       collect(this: Gauge) {
-        this.set(labels, read().sampleDurationSeconds);
+        set(this, read().sampleDurationSeconds);
       },
     }),
     new client.Gauge({
@@ -165,8 +168,11 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
       labelNames: [...staticNames, 'allocator', 'version'],
     }),
   ];
-  // The allocator is fixed for the life of the process: set once.
+  // The allocator is fixed for the life of the process: set once. Counters
+  // start at 0 with their labels, so the series exist before the first trim.
   (created[5] as Gauge).set({ ...labels, ...allocatorLabels() }, 1);
+  add(created[2] as Counter, 0);
+  add(created[3] as Counter, 0);
   return {
     names,
     unregister() {

@@ -20,6 +20,7 @@ interface Check {
   vmRssBefore: number;
   vmRssAfter: number;
   arenas: JemallocArenas | { name: string; code: string; message: string };
+  exportedArenas: number | null;
 }
 
 type Kind = 'glibc' | Exclude<PreloadedAllocator, 'mimalloc'>;
@@ -144,6 +145,7 @@ describe.each<Kind>(KINDS)('under %s', (kind) => {
       expect(list.arenas.length).toBeGreaterThanOrEqual(1);
       expect(list.arenas.length).toBeLessThanOrEqual(list.count);
       expect(list.arenas[0].index).toBe(0);
+      expect(check.exportedArenas).toBe(list.count);
       // The arenas' allocated bytes add up to stats.allocated, read just before.
       const sum = list.arenas.reduce((total, a) => total + a.allocated, 0);
       expect(Math.abs(sum - check.afterTrim.heap!.inUse)).toBeLessThan(2 * MiB);
@@ -151,6 +153,9 @@ describe.each<Kind>(KINDS)('under %s', (kind) => {
       expect(arenas).toMatchObject({ name: 'UnsupportedError', code: 'ERR_MALLINFO_UNSUPPORTED' });
       const message = (arenas as { message: string }).message;
       expect(message).toMatch(kind === 'tcmalloc' ? /tcmalloc has no arenas/ : /needs jemalloc.*glibc/);
+      // glibc's count is malloc_info's; tcmalloc has none to export.
+      if (kind === 'tcmalloc') expect(check.exportedArenas).toBeNull();
+      else expect(check.exportedArenas).toBeGreaterThanOrEqual(1);
     }
   });
 });

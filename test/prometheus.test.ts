@@ -78,6 +78,19 @@ describe('mallinfo/prometheus', () => {
     expect(perScrape).toEqual([1, 1, 1, 1, 1]);
   });
 
+  it('exports the arena count malloc_info gives, and sees arenas that threads add', async () => {
+    // Eight threadpool threads each get an arena of their own on a 2-core
+    // machine (glibc's limit is 8 per core).
+    const { before, after } = await runNodeJson<{
+      before: { exported: number; again: number; malloc_info: number };
+      after: { exported: number; malloc_info: number };
+    }>(['test/fixtures/scrape-arenas.cjs'], { env: { ...process.env, UV_THREADPOOL_SIZE: '8' } });
+    expect(before.exported).toBe(before.malloc_info);
+    expect(before.again).toBe(before.exported);
+    expect(after.exported).toBe(after.malloc_info);
+    expect(after.exported).toBeGreaterThan(before.exported);
+  });
+
   it('applies prefix and static labels, and unregisters', async () => {
     const register = new client.Registry();
     const metrics = collectMallinfoMetrics({ register, prefix: 'app_', labels: { service: 'api' } });
