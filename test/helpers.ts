@@ -3,8 +3,16 @@ import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { GlibcHeapStats, MemorySample } from 'mallinfo';
 
 export const root = join(__dirname, '..');
+
+/** The sample's heap statistics, which must be glibc's (narrowed for the raw mallinfo fields). */
+export function glibcHeap(s: MemorySample): GlibcHeapStats {
+  const heap = s.heap;
+  if (heap?.allocator !== 'glibc') throw new Error(`expected glibc's heap statistics, got ${heap?.allocator ?? 'none'}`);
+  return heap;
+}
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
