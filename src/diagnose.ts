@@ -136,12 +136,15 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   evidence.resident = processStats ? analyze((s) => s.process!.resident).evidence : null;
   evidence.nativeResident = nativeResident?.evidence ?? null;
   // V8's floor is what is left after garbage collection: after full ones
-  // when their times are known, else after any (a fall of v8.used).
+  // when their times are known, else after any (a fall of v8.used); with
+  // no collection in the window, the series' own troughs or lows (a floor
+  // fitted to no point would read 0 bytes).
   const afterFalls = samplesAfterFalls(list);
   const fullGcTimes = opts.fullGcTimes?.filter((t) => t >= window.start && t <= window.end) ?? null;
-  const v8Floor: FloorChoice = fullGcTimes
-    ? { method: 'full-gcs', indices: samplesAfter(list, fullGcTimes) }
-    : { method: 'gcs', indices: afterFalls };
+  const afterFullGcs = fullGcTimes ? samplesAfter(list, fullGcTimes) : [];
+  let v8Floor: FloorChoice | undefined;
+  if (afterFullGcs.length > 0) v8Floor = { method: 'full-gcs', indices: afterFullGcs };
+  else if (afterFalls.length > 0) v8Floor = { method: 'gcs', indices: afterFalls };
   evidence.v8Used = analyze((s) => s.v8.used, v8Floor).evidence;
   evidence.gcs = afterFalls.length;
   evidence.fullGcs = fullGcTimes?.length ?? null;

@@ -10,19 +10,7 @@ export type { TrimOptions, TrimResult } from './trim';
 export { allocator } from './allocator';
 export type { AllocatorInfo, AllocatorKind } from './allocator';
 export { UnsupportedError } from './errors';
-export type {
-  MemorySample,
-  HeapStats,
-  HeapAllocator,
-  GlibcHeapStats,
-  JemallocHeapStats,
-  TcmallocHeapStats,
-  MallinfoFields,
-  JemallocFields,
-  TcmallocFields,
-  ProcessStats,
-  V8Stats,
-} from './types';
+export type { MemorySample, HeapStats, MallinfoFields, ProcessStats, V8Stats } from './types';
 export { arenas } from './arenas';
 export type { ArenaReport, GlibcArenaReport, JemallocArenaReport } from './arenas';
 export type { JemallocArena } from './jemalloc-arenas';

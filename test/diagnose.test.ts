@@ -123,6 +123,15 @@ describe('leaks are told from floors, not from the first and last sample', () =>
     expect(withGcs.verdict).toBe('native-leak');
   });
 
+  it('reports V8’s floor from its lows when no collection happened in the window, never 0', () => {
+    const d = diagnose(samples(60, (i) => ({ inUse: 10 * MiB, used: 5 * MiB + i * 1024 })), { fullGcTimes: [] });
+    expect(d.evidence.fullGcs).toBe(0);
+    expect(d.evidence.v8Used!.floor.method).toBe('windows');
+    expect(d.evidence.v8Used!.floor.end).toBeGreaterThan(5 * MiB);
+    expect(d.summary).toMatch(/V8's heap to 5\.\d MB/);
+    expect(d.verdict).toBe('stable');
+  });
+
   it('reads V8’s floor after full collections when their times are known', () => {
     // Old objects that die pile up between full GCs (every 10 s) and go at each; the live heap grows 100 KB/s.
     const creep = (i: number, live: number): number => live + (i % 10) * 512 * 1024;
