@@ -12,7 +12,7 @@ export const NPM_QUIET = ['--no-audit', '--no-fund', '--prefer-offline', '--no-p
 
 /**
  * Copies what the package is built and packed from into `dir` (with the
- * checkout's node_modules linked in) and runs `npm run prebuild` there, so
+ * checkout's node_modules linked in) and runs `npm run prebuilds` there, so
  * that the checkout's own build/ is left alone. Returns the copy's path.
  */
 export function stagePrebuiltPackage(dir) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run prebuild`: N-API prebuilds for Linux x64 and arm64 (glibc), with
+// `npm run prebuilds`: N-API prebuilds for Linux x64 and arm64 (glibc), with
 // prebuildify. The architecture this machine is not gets cross-compiled
 // with Debian's cross toolchain (g++-aarch64-linux-gnu on x64 hosts,
 // g++-x86-64-linux-gnu on arm64 hosts). The host's own build runs last and

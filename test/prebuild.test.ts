@@ -1,4 +1,4 @@
-// End to end, as a user gets the package: `npm run prebuild` (x64 and a
+// End to end, as a user gets the package: `npm run prebuilds` (x64 and a
 // cross-compiled arm64), `npm pack`, then `npm install` of the tarball into
 // an empty project on a PATH without any compiler — the prebuild must load.
 // And on musl the glibc prebuild must never be chosen: a source build is.
@@ -50,7 +50,7 @@ beforeAll(() => {
   tarball = pack(pkg, scratch);
 }, 240_000);
 
-describe('npm run prebuild', () => {
+describe('npm run prebuilds', () => {
   it.each(['x64', 'arm64'] as const)(
     `writes prebuilds/linux-%s/mallinfo.glibc.node needing at most GLIBC_${CEILING.GLIBC}, GLIBCXX_${CEILING.GLIBCXX}, CXXABI_${CEILING.CXXABI}`,
     (arch) => {
