@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { printTable } from './measure.mjs';
 
 export function benchFreeChunks(counts = [1e3, 1e4, 1e5, 1e6]) {
-  const fixture = new URL('./fixtures/free-chunks-cost.cjs', import.meta.url).pathname;
+  const fixture = new URL('./fixtures/free-chunks-cost.mjs', import.meta.url).pathname;
   const rows = counts.map((n) => {
     const out = execFileSync(process.execPath, ['--max-old-space-size=4096', fixture], {
       env: { ...process.env, FREE_CHUNKS: String(n) },
