@@ -1,6 +1,9 @@
 // Per-call timing for the benchmarks: candidates run interleaved, trial by
 // trial, and each reports its median, so a noisy neighbour slows all alike.
+import { cpus, release, totalmem } from 'node:os';
+import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { allocator } from 'mallinfo';
 
 /** Runs `fn` `calls` times and returns nanoseconds per call. */
 function timeBatch(fn, calls) {
@@ -36,4 +39,14 @@ export function printTable(title, header, rows) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+/** The machine the benchmarks ran on, in one line. */
+export function describeMachine() {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version} (${process.arch}), ${allocator().kind} ${allocator().version ?? ''}`;
+}
+
+/** Where a benchmark's plot ({ png, html }) was written, for the terminal. */
+export function figureLine(figure) {
+  return `Plot: ${relative(process.cwd(), figure.png)} (chart page: ${relative(process.cwd(), figure.html)})`;
 }

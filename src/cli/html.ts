@@ -1,17 +1,13 @@
 /**
- * The HTML report: one self-contained file that opens offline. The chart
- * is drawn by uPlot, inlined from its npm package at report time; the data
- * travels as JSON in a non-executed script element; every string from the
- * run is escaped, and a Content-Security-Policy lets only the page's own
- * two scripts run (no inline handlers, no loads from anywhere).
+ * The HTML report: one self-contained file that opens offline (the page,
+ * with uPlot inlined and its Content-Security-Policy, is ./page). Every
+ * string from the run is escaped.
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MallocSetting, MallocSettings } from '../malloc-settings';
-import { escapeHtml, inlineAsset, jsonForScript } from './escape';
+import { escapeHtml } from './escape';
 import { formatBytes, formatCommand, formatDuration, formatRate } from './format';
+import { assetScript, PALETTE, renderPage } from './page';
 import { SERIES, type SeriesKey } from './series';
 import type { RunData } from './store';
 import type { RunSummary } from './summary';
@@ -19,18 +15,12 @@ import { endingOf } from './summary-text';
 import { adviceOf, evidenceFacts } from './verdict';
 
 const COLORS: Record<SeriesKey, string> = {
-  resident: '#dc2626',
-  inUse: '#2563eb',
-  free: '#ea580c',
-  mapped: '#64748b',
-  v8Used: '#16a34a',
+  resident: PALETTE.red,
+  inUse: PALETTE.blue,
+  free: PALETTE.orange,
+  mapped: PALETTE.slate,
+  v8Used: PALETTE.green,
 };
-
-const ASSETS = join(__dirname, '..', '..', 'assets');
-
-function uplotFile(file: string): string {
-  return readFileSync(require.resolve(`uplot/dist/${file}`), 'utf8');
-}
 
 /** The data the chart script reads: times in seconds since the epoch (uPlot's time scale), bytes. */
 export function chartData(data: RunData): {
@@ -142,36 +132,16 @@ function metadataSection(data: RunData, summary: RunSummary): string {
   return `<section class="card"><h2>Run</h2>${facts(rows)}</section>`;
 }
 
-function scriptHash(script: string): string {
-  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
-}
-
 /** The whole report page for a run and its summary. */
 export function renderHtml(data: RunData, summary: RunSummary): string {
-  const uplotJs = inlineAsset(uplotFile('uPlot.iife.min.js'), 'script', 'uPlot');
-  const chartJs = inlineAsset(readFileSync(join(ASSETS, 'report.js'), 'utf8'), 'script', 'report.js');
-  const css = inlineAsset(uplotFile('uPlot.min.css') + readFileSync(join(ASSETS, 'report.css'), 'utf8'), 'style', 'CSS');
-  const csp = `default-src 'none'; script-src ${scriptHash(uplotJs)} ${scriptHash(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
   const title = summary.command ? formatCommand(summary.command) : 'a run';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>mallinfo report: ${escapeHtml(title)}</title>
-<style>${css}</style></head>
-<body><main>
-<h1>mallinfo report</h1>
+  const body = `<h1>mallinfo report</h1>
 <p class="command">${code(title)} ${escapeHtml(endingOf(summary))}</p>
 ${verdictSection(summary)}
 ${chartSection(summary)}
 ${seriesTable(summary)}
 ${processTable(summary)}
 ${metadataSection(data, summary)}
-<footer>Written by mallinfo${data.run ? ` ${escapeHtml(data.run.mallinfoVersion)}` : ''}. Chart by uPlot (MIT licence), inlined: this file needs no network.</footer>
-</main>
-<script type="application/json" id="mallinfo-data">${jsonForScript(chartData(data))}</script>
-<script>${uplotJs}</script>
-<script>${chartJs}</script>
-</body></html>
-`;
+<footer>Written by mallinfo${data.run ? ` ${escapeHtml(data.run.mallinfoVersion)}` : ''}. Chart by uPlot (MIT licence), inlined: this file needs no network.</footer>`;
+  return renderPage({ title: `mallinfo report: ${title}`, body, data: chartData(data), chart: assetScript('report.js') });
 }

@@ -14,7 +14,7 @@ interface Result {
 
 describe('a heap with a million free chunks', () => {
   it('makes sample() cost milliseconds, and the Sampler backs off instead of stalling the loop every tick', async () => {
-    const r = await runNodeJson<Result>(['--max-old-space-size=4096', 'test/stress/fixtures/free-chunks.cjs'], { timeoutMs: 300_000 });
+    const r = await runNodeJson<Result>(['--max-old-space-size=4096', 'test/stress/fixtures/free-chunks.mjs'], { timeoutMs: 300_000 });
     console.log(
       `free chunks ${r.freeChunks}, sample() ${(r.medianCostNs / 1e6).toFixed(1)} ms, ${r.samples} samples in ${(r.elapsedMs / 1000).toFixed(1)} s ` +
         `(asked every 100 ms), interval now ${r.currentIntervalMs} ms, sampling share ${(r.samplingShare * 100).toFixed(2)} %, slow events ${r.slow.length}`,
