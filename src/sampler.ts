@@ -218,6 +218,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   }
 
   private wake(): void {
+    if (this.waiters.size === 0) return; // every tick: no array unless someone waits
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const resolve of waiters) resolve();
