@@ -6,10 +6,12 @@
 import type { ReportArgs } from './args';
 import { readRunFile } from './ndjson';
 import { writeOutputs } from './output';
+import { ReportFile } from './report-file';
 
 /** Runs `mallinfo report`; resolves with the exit code (0). */
 export async function report(args: ReportArgs): Promise<number> {
   const data = await readRunFile(args.file);
-  writeOutputs(data, { html: args.html, json: args.json, notes: args.html ? [`  report:  ${args.html}`] : [] });
+  const html = args.html === undefined ? undefined : ReportFile.open(args.html);
+  writeOutputs(data, { html, json: args.json, notes: args.html ? [`  report:  ${args.html}`] : [] });
   return 0;
 }
