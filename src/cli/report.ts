@@ -10,8 +10,11 @@ import { ReportFile } from './report-file';
 
 /** Runs `mallinfo report`; resolves with the exit code (0). */
 export async function report(args: ReportArgs): Promise<number> {
-  const data = await readRunFile(args.file);
+  const { data, cutOff } = await readRunFile(args.file);
+  const notes: string[] = [];
+  if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
+  if (cutOff) notes.push('  ignored the last line of the file: cut off while it was written');
   const html = args.html === undefined ? undefined : ReportFile.open(args.html);
-  writeOutputs(data, { html, json: args.json, notes: args.html ? [`  report:  ${args.html}`] : [] });
+  writeOutputs(data, { html, json: args.json, notes });
   return 0;
 }
