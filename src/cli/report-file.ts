@@ -11,11 +11,15 @@ import { closeSync, openSync, realpathSync, renameSync, statSync, unlinkSync, wr
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, FileError } from './ndjson';
 
-/** Where an existing path leads (a symlink is followed: the link stays, its file is replaced). */
+/**
+ * Where an existing path leads: a regular file by its real path (a symlink
+ * stays, its file is replaced), or anything else (/dev/stdout on a pipe: a
+ * FIFO) as it is, to be written in place.
+ */
 function existing(path: string): { real: string; regular: boolean } | undefined {
   try {
-    const real = realpathSync(path);
-    return { real, regular: statSync(real).isFile() };
+    if (!statSync(path).isFile()) return { real: path, regular: false };
+    return { real: realpathSync(path), regular: true };
   } catch {
     return undefined;
   }
