@@ -53,21 +53,25 @@ const DEFAULT_INTERVAL_MS = 1000;
 /** Sampling more often than this measures mostly the sampling (mallinfo2 takes locks). */
 const MIN_INTERVAL_MS = 10;
 const MAX_INTERVAL_MS = 2 ** 31 - 1;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const UNIT_MS: Record<string, bigint> = { ms: 1n, s: 1000n, m: 60_000n };
 
 /**
  * Parses a duration with its unit: `500ms`, `1s`, `1.5s`, `2m`. A bare
  * number is refused (is `5` seconds or milliseconds?), as are 0, negative
- * values and anything under 10 ms.
+ * values, anything under 10 ms and fractions of a millisecond.
  * @throws UsageError saying what was expected.
  */
 export function parseInterval(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
+  const match = /^(\d+)(?:\.(\d+))?(ms|s|m)$/.exec(text);
   const expected = `--interval must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
   if (!match) throw new UsageError(expected);
-  const ms = Number(match[1]) * UNIT_MS[match[2]];
-  if (!Number.isInteger(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) throw new UsageError(expected);
-  return ms;
+  const [, whole, fraction = '', unit] = match;
+  // In exact decimal arithmetic: in binary floating point 32.2 * 1000 is 32200.000000000004, not a whole ms.
+  const scaled = BigInt(whole + fraction) * UNIT_MS[unit];
+  const divisor = 10n ** BigInt(fraction.length);
+  const ms = scaled / divisor;
+  if (scaled % divisor !== 0n || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) throw new UsageError(expected);
+  return Number(ms);
 }
 
 /** Runs a parseArgs call, turning its errors (unknown option, missing value) into UsageErrors. */

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { LineSplitter } from './lines';
 import { parseRecord, type RunEvent } from './records';
 
 /** A unix socket path longer than this does not fit in `sockaddr_un`. */
@@ -66,8 +66,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
   private accept(socket: Socket): void {
     this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
     let pid: number | undefined;
-    const lines = createInterface({ input: socket, crlfDelay: Infinity });
-    lines.on('line', (line) => {
+    const take = (line: string): void => {
       let record: RunEvent | null;
       try {
         record = parseRecord(line);
@@ -84,10 +83,17 @@ export class Channel extends EventEmitter<ChannelEvents> {
       } else {
         this.emit('invalid', `unexpected ${record.type} record on the channel`);
       }
+    };
+    const lines = new LineSplitter();
+    socket.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk)) take(line);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.connections.delete(socket);
+      // A last line without its newline: a record if whole, else (the process died mid-write) invalid.
+      const rest = lines.end();
+      if (rest !== undefined) take(rest);
       if (pid !== undefined) this.emit('record', { type: 'exit', pid, time: Date.now() });
     });
   }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { LineSplitter } from './lines';
 import { parseRecord, RecordError, type RunEvent } from './records';
 import { RunData } from './store';
 
@@ -32,6 +32,11 @@ export function openForWriting(path: string): number {
   }
 }
 
+/** One record as a line of the file: its JSON and a newline (JSON escapes every newline in a string). */
+export function formatRecord(record: RunEvent): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
 /** Appends records to a file, one JSON line each. */
 export class NdjsonWriter {
   private readonly stream: WriteStream;
@@ -48,7 +53,7 @@ export class NdjsonWriter {
   }
 
   write(record: RunEvent): void {
-    if (this.error === undefined) this.stream.write(`${JSON.stringify(record)}\n`);
+    if (this.error === undefined) this.stream.write(formatRecord(record));
   }
 
   /** Flushes and closes the file; rejects with a FileError for the first write error, if any. */
@@ -69,13 +74,88 @@ export class NdjsonWriter {
   }
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Reads a run back from its NDJSON file (empty lines are skipped; records
- * of unknown types too, so newer files stay readable).
+ * Reads records out of NDJSON bytes as they come, in chunks of any size:
+ * the same records whatever the chunks. Empty lines, and records of types
+ * this version does not know (newer files stay readable), are skipped. A
+ * last line without its newline is a record if it is JSON; if it is not,
+ * it is a write that was cut off (the CLI killed mid-line, a full disk),
+ * skipped and counted in {@link NdjsonReader.cutOff}, so that the lines
+ * before it stay readable. A bad line anywhere else is an error.
+ */
+export class NdjsonReader {
+  /** Lines read so far: the number of the last one. */
+  lines = 0;
+  /** Whether the input ended in a line cut off mid-write (skipped). */
+  cutOff = false;
+  private readonly splitter = new LineSplitter();
+
+  /** @param name The file, for messages. */
+  constructor(private readonly name: string) {}
+
+  /**
+   * The records that `chunk` completes, in order.
+   * @throws FileError naming the file and the line of a bad record.
+   */
+  push(chunk: Uint8Array): RunEvent[] {
+    const records: RunEvent[] = [];
+    for (const line of this.splitter.push(chunk)) this.read(line, records);
+    return records;
+  }
+
+  /**
+   * The end of the input: the record on a last line without its newline, if any.
+   * @throws FileError naming the line when that line is JSON but not a valid record.
+   */
+  end(): RunEvent[] {
+    const records: RunEvent[] = [];
+    const rest = this.splitter.end();
+    if (rest === undefined) return records;
+    if (rest.trim() !== '' && !isJson(rest)) {
+      this.lines++;
+      this.cutOff = true;
+      return records;
+    }
+    this.read(rest, records);
+    return records;
+  }
+
+  private read(line: string, records: RunEvent[]): void {
+    this.lines++;
+    if (line.trim() === '') return;
+    let record: RunEvent | null;
+    try {
+      record = parseRecord(line);
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      throw new FileError(`${this.name}, line ${this.lines}: ${error.message}`);
+    }
+    if (record !== null) records.push(record);
+  }
+}
+
+/** A run read back from its file. */
+export interface RunFile {
+  data: RunData;
+  /** Whether the file ended in a line cut off mid-write, which was skipped. */
+  cutOff: boolean;
+}
+
+/**
+ * Reads a run back from its NDJSON file, as {@link NdjsonReader} reads it.
  * @throws FileError when the file cannot be read, a line is not a valid
  * record (naming the line), or it holds no sample.
  */
-export async function readRunFile(path: string): Promise<RunData> {
+export async function readRunFile(path: string): Promise<RunFile> {
   try {
     if (statSync(path).isDirectory()) throw new FileError(`cannot read ${path}: it is a directory`);
   } catch (error) {
@@ -83,30 +163,25 @@ export async function readRunFile(path: string): Promise<RunData> {
     throw new FileError(`cannot read ${path}: ${describeFsError(error)}`);
   }
   const data = new RunData();
-  let lineNumber = 0;
+  const reader = new NdjsonReader(path);
   let samples = 0;
-  const input = createReadStream(path, { encoding: 'utf8' });
-  try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      let record: RunEvent | null;
-      try {
-        record = parseRecord(line);
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        throw new FileError(`${path}, line ${lineNumber}: ${error.message}`);
-      }
-      if (record === null) continue;
+  const take = (records: RunEvent[]): void => {
+    for (const record of records) {
       if (record.type === 'sample') samples++;
       data.add(record);
     }
+  };
+  const input = createReadStream(path);
+  try {
+    for await (const chunk of input) take(reader.push(chunk as Buffer));
+    take(reader.end());
   } catch (error) {
     if (error instanceof FileError) throw error;
     throw new FileError(`cannot read ${path}: ${describeFsError(error)}`);
   } finally {
     input.destroy();
   }
-  if (samples === 0) throw new FileError(`${path} holds no sample (${lineNumber} line${lineNumber === 1 ? '' : 's'} read)`);
-  return data;
+  const lines = reader.lines;
+  if (samples === 0) throw new FileError(`${path} holds no sample (${lines} line${lines === 1 ? '' : 's'} read)`);
+  return { data, cutOff: reader.cutOff };
 }

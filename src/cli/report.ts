@@ -6,10 +6,15 @@
 import type { ReportArgs } from './args';
 import { readRunFile } from './ndjson';
 import { writeOutputs } from './output';
+import { ReportFile } from './report-file';
 
 /** Runs `mallinfo report`; resolves with the exit code (0). */
 export async function report(args: ReportArgs): Promise<number> {
-  const data = await readRunFile(args.file);
-  writeOutputs(data, { html: args.html, json: args.json, notes: args.html ? [`  report:  ${args.html}`] : [] });
+  const { data, cutOff } = await readRunFile(args.file);
+  const notes: string[] = [];
+  if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
+  if (cutOff) notes.push('  ignored the last line of the file: cut off while it was written');
+  const html = args.html === undefined ? undefined : ReportFile.open(args.html);
+  writeOutputs(data, { html, json: args.json, notes });
   return 0;
 }

@@ -4,17 +4,19 @@
  * summary and the command's own exit code.
  * @packageDocumentation
  */
-import { closeSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocatorEnv } from './allocator-env';
 import type { RunArgs } from './args';
 import { Channel } from './channel';
 import { exitCodeOf, runChild, type ChildExit } from './child';
 import { createLiveView, type LiveView } from './live';
-import { NdjsonWriter, openForWriting } from './ndjson';
+import { NdjsonWriter } from './ndjson';
 import { writeOutputs } from './output';
 import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV, nodeOptionsWithPreload } from './preload-env';
 import { RUN_FORMAT, RUN_FORMAT_VERSION, type RunEvent } from './records';
+import { ReportFile } from './report-file';
+import { StopSignals } from './stop-signals';
 import { RunData } from './store';
 
 /** How long to wait, after the command exited, for its processes' last records. */
@@ -40,12 +42,20 @@ function childEnv(args: RunArgs, channelPath: string, env: NodeJS.ProcessEnv = p
   return out;
 }
 
-/** Runs `mallinfo run`; resolves with the exit code for the CLI. */
+/**
+ * Runs `mallinfo run`; resolves with the exit code for the CLI. From here
+ * until the CLI exits, a stop signal cannot kill it halfway through its
+ * files (see StopSignals); the exit code stays the command's.
+ */
 export async function run(args: RunArgs): Promise<number> {
+  const stop = new StopSignals();
   // Output files first: a path that cannot be written fails before the command runs.
   const ndjson = args.ndjson === undefined ? undefined : new NdjsonWriter(args.ndjson);
-  const htmlFd = args.html === undefined ? undefined : openForWriting(args.html);
-  const channel = await Channel.open();
+  const html = args.html === undefined ? undefined : ReportFile.open(args.html);
+  const channel = await Channel.open().catch((error: unknown) => {
+    html?.discard();
+    throw error;
+  });
   const data = new RunData();
   const live: LiveView | undefined = args.quiet ? undefined : createLiveView(process.stderr);
   let invalid = 0;
@@ -69,14 +79,23 @@ export async function run(args: RunArgs): Promise<number> {
     allocatorEnv: allocatorEnv(process.env),
   });
 
+  // Without the command: the channel and its directory go, the NDJSON file keeps what it has, no report.
+  const abandon = async (): Promise<void> => {
+    live?.stop();
+    await channel.close(0);
+    await ndjson?.close().catch(() => undefined);
+    html?.discard();
+  };
+  if (stop.received !== null) {
+    await abandon();
+    process.stderr.write(`mallinfo: stopped by ${stop.received} before the command started\n`);
+    return exitCodeOf({ exitCode: null, signal: stop.received });
+  }
   let exit: ChildExit;
   try {
     exit = await runChild(args.command, args.args, childEnv(args, channel.path));
   } catch (error) {
-    live?.stop();
-    await channel.close(0);
-    await ndjson?.close();
-    if (htmlFd !== undefined) closeSync(htmlFd);
+    await abandon();
     throw error;
   }
   await channel.close(DRAIN_MS);
@@ -89,11 +108,7 @@ export async function run(args: RunArgs): Promise<number> {
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
   if (invalid > 0) notes.push(`  ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`);
-  try {
-    writeOutputs(data, { html: args.html, htmlFd, json: args.json, notes });
-  } finally {
-    if (htmlFd !== undefined) closeSync(htmlFd);
-  }
+  writeOutputs(data, { html, json: args.json, notes });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
 }
