@@ -1,27 +1,31 @@
 // What the mallinfo collectors add to a Prometheus scrape: scrapes of
 // prom-client's default metrics alone against the same plus mallinfo's.
-// A default scrape costs ~15 times what mallinfo adds and wanders with the
-// machine's load, so the registries are scraped in small batches, in every
-// order in turn, and the added cost is the median of the differences
-// within each round: load that changes between rounds cancels out. A
-// second, identical default registry is the control: what it "adds" is the
-// method's noise.
-import { performance } from 'node:perf_hooks';
+// A default scrape costs ~15 times what mallinfo adds, and a shared
+// machine preempts some scrapes by far more than that, so every scrape is
+// timed on its own, the registries take turns scrape by scrape (orders
+// rotated), and medians and quartiles are compared: preempted scrapes fall
+// in the slow tail. A second, identical default registry is the control:
+// what it "adds" is the method's noise.
 import client from 'prom-client';
 import { collectMallinfoMetrics } from 'mallinfo/prometheus';
-import { median, printTable } from './measure.mjs';
-
-async function timeScrapes(register, scrapes) {
-  const start = performance.now();
-  for (let i = 0; i < scrapes; i++) await register.metrics();
-  return ((performance.now() - start) * 1000) / scrapes;
-}
+import { printTable } from './measure.mjs';
 
 function registry({ defaults, mallinfo }) {
   const register = new client.Registry();
   if (defaults) client.collectDefaultMetrics({ register });
   if (mallinfo) collectMallinfoMetrics({ register });
   return register;
+}
+
+async function timeScrape(register) {
+  const start = process.hrtime.bigint();
+  await register.metrics();
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.round(q * (sorted.length - 1))];
 }
 
 const ORDERS = [
@@ -33,46 +37,35 @@ const ORDERS = [
   [2, 1, 0],
 ];
 
-/**
- * `rounds` × `batch` scrapes of each registry (1,020 by default); returns
- * µs per scrape for each and the medians of the within-round differences.
- */
-export async function measureScrapes({ rounds = 102, batch = 10 } = {}) {
+/** `scrapes` timed scrapes of each registry, taking turns; µs quartiles per registry. */
+export async function measureScrapes({ scrapes = 3000 } = {}) {
   const registries = [registry({ defaults: true }), registry({ defaults: true }), registry({ defaults: true, mallinfo: true })];
   const mallinfoOnly = registry({ mallinfo: true });
-  for (const r of [...registries, mallinfoOnly]) await timeScrapes(r, 100);
-  const perScrape = [[], [], []];
-  const runs = { control: [], added: [], mallinfoOnly: [] };
-  for (let round = 0; round < rounds; round++) {
-    const us = [];
-    for (const i of ORDERS[round % ORDERS.length]) us[i] = await timeScrapes(registries[i], batch);
-    us.forEach((u, i) => perScrape[i].push(u));
-    runs.control.push(us[1] - us[0]);
-    runs.added.push(us[2] - us[0]);
-    runs.mallinfoOnly.push(await timeScrapes(mallinfoOnly, batch));
+  const times = [[], [], [], []];
+  for (const r of [...registries, mallinfoOnly]) for (let i = 0; i < 200; i++) await timeScrape(r);
+  for (let k = 0; k < scrapes; k++) {
+    for (const i of ORDERS[k % ORDERS.length]) times[i].push(await timeScrape(registries[i]));
+    times[3].push(await timeScrape(mallinfoOnly));
   }
-  return {
-    scrapes: rounds * batch,
-    plainUs: median(perScrape[0]),
-    withMallinfoUs: median(perScrape[2]),
-    addedUs: median(runs.added),
-    controlUs: median(runs.control),
-    mallinfoOnlyUs: median(runs.mallinfoOnly),
-  };
+  const at = (q) => times.map((t) => quantile(t, q));
+  return { scrapes, p25: at(0.25), median: at(0.5) };
 }
 
 export async function benchExporters(options) {
   const m = await measureScrapes(options);
+  const added = (i) => `${(m.median[i] - m.median[0]).toFixed(1)} µs (${(m.p25[i] - m.p25[0]).toFixed(1)})`;
   printTable(
-    `Prometheus scrape cost (${m.scrapes} scrapes of each registry in batches of 10, orders rotated; medians)`,
-    ['registry', 'µs/scrape', 'added (median of within-round differences)'],
+    `Prometheus scrape cost (${m.scrapes} scrapes of each registry, timed one by one, taking turns)`,
+    ['registry', 'median µs', 'added: median (lower quartile)'],
     [
-      ['collectDefaultMetrics()', m.plainUs.toFixed(1), ''],
-      ['collectDefaultMetrics() again (control: the method’s noise)', '', `${m.controlUs.toFixed(1)} µs`],
-      ['collectDefaultMetrics() + collectMallinfoMetrics()', m.withMallinfoUs.toFixed(1), `${m.addedUs.toFixed(1)} µs`],
-      ['collectMallinfoMetrics() alone', m.mallinfoOnlyUs.toFixed(1), ''],
+      ['collectDefaultMetrics()', m.median[0].toFixed(1), ''],
+      ['collectDefaultMetrics() again (control: the method’s noise)', m.median[1].toFixed(1), added(1)],
+      ['collectDefaultMetrics() + collectMallinfoMetrics()', m.median[2].toFixed(1), added(2)],
+      ['collectMallinfoMetrics() alone', m.median[3].toFixed(1), ''],
     ],
   );
+  const addedUs = m.median[2] - m.median[0];
+  console.log(`mallinfo's collectors add ${addedUs.toFixed(1)} µs to a scrape (target < 50 µs: ${addedUs < 50 ? 'met' : 'missed'}).`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchExporters();

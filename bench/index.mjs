@@ -48,7 +48,7 @@ const machine = describeMachine();
 console.log(`mallinfo benchmarks — ${machine}`);
 benchSample();
 benchBytesPerSample();
-benchSamplerOverhead();
+await benchSamplerOverhead();
 await benchExporters();
 await benchTrim();
 benchDiagnose();
