@@ -60,7 +60,10 @@ describe('measure()', () => {
 
   it('measures no change for a function that allocates 20 MB of Buffers and drops them', async () => {
     const m = await measure(() => Array.from({ length: 20_000 }, () => Buffer.alloc(KiB)).length);
-    expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(256 * KiB);
+    // 20 MB went through malloc; what stays is V8's and Node's own
+    // bookkeeping, seen up to ~300 KB on Node 24: far from the 20 MB a
+    // kept result would show.
+    expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(MiB);
     expect(m.change.v8External).toBe(0);
   });
 });
