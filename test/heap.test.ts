@@ -33,7 +33,8 @@ describe('heap numbers follow real allocations', () => {
     const after = glibcHeap(sample());
     expect(after.mmapped - before.mmapped).toBeGreaterThanOrEqual(64 * MiB);
     expect(after.mallinfo.hblks - before.mallinfo.hblks).toBeGreaterThanOrEqual(1);
-    expect(after.inUse - before.inUse).toBeGreaterThanOrEqual(64 * MiB);
+    // In-use also counts what V8's background threads free meanwhile (24 KB once on Node 24).
+    expect(after.inUse - before.inUse).toBeGreaterThanOrEqual(63 * MiB);
     expect(big.length).toBe(64 * MiB);
   });
 
