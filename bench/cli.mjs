@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { printTable } from './measure.mjs';
+import { median, printTable } from './measure.mjs';
 
 const root = join(import.meta.dirname, '..');
 const server = join(root, 'bench', 'http-server.mjs');
@@ -71,12 +71,6 @@ async function measure(variant) {
     s.child.kill('SIGTERM');
     await exited;
   }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export async function benchCli() {

@@ -8,7 +8,7 @@
 // what it "adds" is the method's noise.
 import client from 'prom-client';
 import { collectMallinfoMetrics } from 'mallinfo/prometheus';
-import { printTable } from './measure.mjs';
+import { printTable, quantile } from './measure.mjs';
 
 function registry({ defaults, mallinfo }) {
   const register = new client.Registry();
@@ -21,11 +21,6 @@ async function timeScrape(register) {
   const start = process.hrtime.bigint();
   await register.metrics();
   return Number(process.hrtime.bigint() - start) / 1000;
-}
-
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.round(q * (sorted.length - 1))];
 }
 
 const ORDERS = [

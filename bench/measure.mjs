@@ -12,6 +12,12 @@ function timeBatch(fn, calls) {
   return ((performance.now() - start) * 1e6) / calls;
 }
 
+/** The value at quantile `q` (0…1) of `values`, nearest rank. */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.round(q * (sorted.length - 1))];
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
