@@ -29,7 +29,7 @@ beforeAll(async () => {
   const ndjson = join(dir, 'run.ndjson');
   const html = join(dir, 'report.html');
   const result = await runCli(['run', '--quiet', '--json', '--auto-trim', '--interval', '50ms', '--ndjson', ndjson, '--html', html, '--', 'node', program, HOSTILE_ARG], {
-    env: { MALLOC_ARENA_MAX: HOSTILE_ENV, ROUNDS: '6', PAUSE_MS: '300' },
+    env: { MALLOC_ARENA_MAX: HOSTILE_ENV, ROUNDS: '6', PAUSE_MS: '500' },
   });
   expect(result.code).toBe(0);
   summary = lastJsonLine(result.stdout);
