@@ -95,6 +95,8 @@ describe('sample()', () => {
     const pages = out.stdout.trim().split(' ').map(Number);
     const s = sample().process!;
     expect(s.text).toBe(pages[3] * pageSize);
-    expect(Math.abs(s.virtual - pages[0] * pageSize)).toBeLessThanOrEqual(1024 * pageSize);
+    // Virtual size moves by whole mappings between the two reads: a new thread's
+    // 8 MiB stack, a new arena's 64 MiB reservation.
+    expect(Math.abs(s.virtual - pages[0] * pageSize)).toBeLessThanOrEqual(128 * 1024 * 1024);
   });
 });
