@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNodeJson } from '../helpers';
+import { runNode, runNodeJson } from '../helpers';
 
 interface Outcome {
   workers: number;
@@ -27,4 +27,14 @@ describe('worker threads under churn', () => {
     expect(r.worstRssGap).toBeLessThan(16 * 1024 * 1024);
     expect(r.fdsAfter).toBe(r.fdsBefore);
   });
+});
+
+describe('worker threads terminated while the addon loads', () => {
+  it('100 workers terminated 0–3 ms into loading the .node file: the process carries on', async () => {
+    // Before NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, a napi call failing in a
+    // terminating worker threw a Napi::Error that could not be rethrown into
+    // JS, and std::terminate took the whole process down within a second.
+    const { stdout } = await runNode(['test/stress/fixtures/worker-terminate-early.cjs', '100'], { timeoutMs: 120_000 });
+    expect(JSON.parse(stdout)).toEqual({ terminated: 100 });
+  }, 130_000);
 });
