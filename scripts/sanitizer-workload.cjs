@@ -16,6 +16,7 @@ function attempt(fn) {
 
 async function main() {
   for (let i = 0; i < calls; i++) sample();
+  for (let i = 0; i < 1000; i++) binding.fillHeap();
   allocator();
   attempt(() => arenas());
   attempt(() => trimSync());

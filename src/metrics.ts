@@ -6,7 +6,7 @@
  */
 import { allocator } from './allocator';
 import { binding } from './native';
-import { sample } from './sample';
+import { sampleHeap } from './sample';
 import { trimTotals, type TrimTotals } from './trim-stats';
 import type { HeapStats } from './types';
 
@@ -29,7 +29,7 @@ export interface MetricReading {
   arenas: number | null;
   /** Trims mallinfo ran and the RSS they released. */
   trims: TrimTotals;
-  /** How long this reading's `sample()` took, in seconds. */
+  /** How long this reading's allocator read took, in seconds (what `sample().costNs` would say, minus statm). */
   sampleDurationSeconds: number;
 }
 
@@ -51,9 +51,13 @@ function countArenas(heap: HeapStats): number | null {
   return arenaCache.count;
 }
 
-/** Takes one reading: one `sample()`, one arena count. */
+/**
+ * Takes one reading: the allocator part of `sample()` (statm and V8 are
+ * skipped: `collectDefaultMetrics()` and OpenTelemetry's runtime metrics
+ * export RSS and V8 already) and the arena count.
+ */
 export function readMetrics(): MetricReading {
-  const s = sample();
+  const s = sampleHeap();
   return {
     heap: s.heap,
     arenas: s.heap === null ? null : countArenas(s.heap),

@@ -52,7 +52,10 @@ export interface NativeBinding {
   readonly pageSize: number;
   /** The Float64Array that fill() writes (one per addon instance). */
   readonly buffer: Float64Array;
+  /** Writes one sample: allocator, statm, the wall clock and fillNs. */
   fill(): void;
+  /** Writes the allocator's slots and fillNs only (the exporters' reading). */
+  fillHeap(): void;
   trim(pad: number): number;
   trimAsync(pad: number): Promise<NativeTrimResult>;
   allocator(): NativeAllocatorInfo;

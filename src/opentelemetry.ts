@@ -1,7 +1,8 @@
 /**
  * `mallinfo/opentelemetry`: the allocator's numbers as OpenTelemetry
  * observable instruments, all observed in one batch callback from one
- * `sample()`. `@opentelemetry/api` is an optional peer dependency.
+ * allocator reading (the heap part of `sample()`). `@opentelemetry/api` is
+ * an optional peer dependency.
  * @packageDocumentation
  */
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
@@ -85,7 +86,7 @@ export function registerMallinfoMetrics(meter: Meter, options?: MallinfoOtelOpti
   });
   const duration = meter.createObservableGauge('nodejs.malloc.sample.duration', {
     unit: 's',
-    description: 'Time the allocator and /proc/self/statm reads took (mallinfo2 holds the arena locks meanwhile)',
+    description: 'Time the allocator statistics read took (glibc: mallinfo2, which holds each arena lock while it walks the free lists)',
   });
   const observables: Observable[] = [memory, arenas, trims, released, duration];
 

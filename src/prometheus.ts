@@ -58,7 +58,8 @@ function checkOptions(options: unknown): { register: Registry; prefix: string; l
 
 /**
  * Registers the allocator metrics on a prom-client registry. Every scrape
- * takes one `sample()`, shared by all of them.
+ * reads the allocator once (the heap part of `sample()`), shared by all of
+ * them.
  *
  * | metric | type | source |
  * | --- | --- | --- |
@@ -66,7 +67,7 @@ function checkOptions(options: unknown): { register: Registry; prefix: string; l
  * | `nodejs_malloc_arenas` | gauge | `<heap>` count in `malloc_info` |
  * | `nodejs_malloc_trims_total` | counter | trims run by mallinfo |
  * | `nodejs_malloc_trim_released_bytes_total` | counter | RSS those trims released |
- * | `nodejs_malloc_sample_duration_seconds` | gauge | `costNs` of the scrape's sample |
+ * | `nodejs_malloc_sample_duration_seconds` | gauge | time the scrape's allocator read took |
  * | `nodejs_malloc_info{allocator,version}` | gauge (1) | `allocator()` |
  *
  * @example
@@ -156,7 +157,7 @@ export function collectMallinfoMetrics(options?: MallinfoMetricsOptions): Mallin
     new client.Gauge({
       ...common,
       name: names[4],
-      help: 'Time the allocator and /proc/self/statm reads of this scrape took (mallinfo2 holds the arena locks meanwhile)',
+      help: 'Time the allocator statistics read of this scrape took (glibc: mallinfo2, which holds each arena lock while it walks the free lists)',
       collect(this: Gauge) {
         set(this, read().sampleDurationSeconds);
       },

@@ -143,6 +143,16 @@ export function sample(): MemorySample {
   };
 }
 
+/**
+ * The allocator part of a sample alone, and what reading it cost: what an
+ * exporter's scrape needs (RSS and V8 have their own metrics there), without
+ * the statm read and V8's statistics that `sample()` adds.
+ */
+export function sampleHeap(): { heap: HeapStats | null; costNs: number } {
+  binding.fillHeap();
+  return { heap: readHeap(), costNs: buffer[L.fillNs] };
+}
+
 /** Resident set size in bytes from statm, or null when unreadable (for trim). */
 export function readResident(): number | null {
   binding.fill();

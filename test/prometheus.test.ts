@@ -73,7 +73,7 @@ describe('mallinfo/prometheus', () => {
     expect(releasedDelta).toBe(Math.max(0, result.released));
   });
 
-  it('takes one sample per scrape, shared by every gauge', async () => {
+  it('takes one allocator reading per scrape, shared by every gauge', async () => {
     const { perScrape } = await runNodeJson<{ perScrape: number[] }>(['test/fixtures/samples-per-scrape.cjs']);
     expect(perScrape).toEqual([1, 1, 1, 1, 1]);
   });
