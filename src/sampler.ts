@@ -9,6 +9,7 @@ import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from '
 import type { DiagnoseOptions, Diagnosis, Verdict } from './diagnose-types';
 import { invalidType } from './errors';
 import { FullGcLog } from './gc-log';
+import { RecentCosts } from './recent-costs';
 import { Ring } from './ring';
 import { sample } from './sample';
 import type { MemorySample } from './types';
@@ -31,17 +32,17 @@ export interface SamplerOptions {
   /**
    * The largest share of wall time sampling may take, greater than 0 and less than 1.
    * Default 0.01 (1 %). `mallinfo2` walks every free chunk under the arena
-   * locks, so a fragmented heap makes a sample cost milliseconds; when a
-   * sample costs more than this share of the interval, the sampler waits
-   * longer (interval = cost / share) and emits `slow`. It returns to
-   * `intervalMs` once samples are cheap again.
+   * locks, so a fragmented heap makes a sample cost milliseconds; when
+   * three samples in a row cost more than this share of the interval, the
+   * sampler waits longer (interval = the lowest of their costs / share) and
+   * emits `slow`. It returns to `intervalMs` after one cheap sample.
    */
   maxCostShare?: number;
 }
 
 /** What the `slow` event reports. */
 export interface SlowSampleEvent {
-  /** What the sample that triggered it cost, in nanoseconds. */
+  /** The cost the new interval is based on, in nanoseconds: the lowest of the last three samples' costs. */
   costNs: number;
   /** The interval the sampler now uses, in milliseconds. */
   intervalMs: number;
@@ -92,6 +93,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   /** Milliseconds between samples, as asked for. */
   readonly intervalMs: number;
   private readonly maxCostShare: number;
+  private readonly recentCosts = new RecentCosts();
   private effectiveIntervalMs: number;
   private readonly unrefTimer: boolean;
   private readonly ring: Ring<MemorySample>;
@@ -148,6 +150,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.origin = performance.now();
     this.tickIndex = 0;
     this.effectiveIntervalMs = this.intervalMs;
+    this.recentCosts.reset();
     this.schedule(0);
     this.emit('start');
     return this;
@@ -232,7 +235,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private readonly tick = (): void => {
     const s = sample();
     const now = performance.now();
-    const slow = this.backOff(s.costNs, now);
+    const costNs = this.recentCosts.push(s.costNs);
+    const slow = this.backOff(costNs, now);
     // Schedule before any listener runs, so that a throwing listener cannot
     // stop the sampler. Timers may fire a little early or late: never repeat
     // a tick, and skip the ticks that a busy event loop missed instead of
@@ -244,14 +248,14 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.ring.push(s);
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
-    if (slow) this.emit('slow', { costNs: s.costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });
+    if (slow) this.emit('slow', { costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });
     this.emit('sample', s);
     if (this.listenerCount('verdict') > 0 && this.ring.size >= this.diagnoseOptions.minSamples) this.checkVerdict(now);
   };
 
   /**
    * Keeps sampling within maxCostShare of wall time: the interval becomes
-   * cost / share when that is longer than intervalMs, and returns to
+   * cost / share (the cost from RecentCosts) when that is longer than intervalMs, and returns to
    * intervalMs when samples are cheap again. A change starts a new tick
    * grid from now. Returns whether the sampler slowed down.
    */
