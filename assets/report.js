@@ -34,8 +34,8 @@
           var ctx = u.ctx;
           var pxRatio = window.devicePixelRatio || 1;
           ctx.save();
-          ctx.strokeStyle = '#7c3aed';
-          ctx.fillStyle = '#7c3aed';
+          ctx.strokeStyle = data.trimColor;
+          ctx.fillStyle = data.trimColor;
           ctx.lineWidth = 1.5 * pxRatio;
           ctx.setLineDash([5 * pxRatio, 4 * pxRatio]);
           ctx.font = 12 * pxRatio + 'px sans-serif';

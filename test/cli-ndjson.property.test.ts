@@ -274,6 +274,11 @@ describe('NDJSON files: regressions', () => {
     const result = await runCli(['report', file]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('\n  ignored the last line of the file: cut off while it was written\n');
+    // With --json, stdout stays one JSON line and the warning goes to stderr.
+    const json = await runCli(['report', file, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout.toString())).toHaveProperty('diagnosis');
+    expect(json.stderr).toBe('mallinfo: ignored the last line of the file: cut off while it was written\n');
     // A bad line with its newline is still an error naming it.
     writeFileSync(file, lines.slice(0, -1).join('') + lines.at(-2)!.slice(0, 40) + '\n');
     await expect(readRunFile(file)).rejects.toThrow(`${file}, line 6: not valid JSON (`);

@@ -28,6 +28,7 @@ export function chartData(data: RunData): {
   time: number[];
   series: { key: string; label: string; color: string; values: (number | null)[] }[];
   trims: { time: number; released: number }[];
+  trimColor: string;
 } {
   const primary = data.primary();
   const samples = primary?.samples ?? [];
@@ -36,6 +37,7 @@ export function chartData(data: RunData): {
     time: samples.map((s) => s.time / 1000),
     series: SERIES.map((s) => ({ key: s.key, label: s.label, color: COLORS[s.key], values: samples.map((x) => s.of(x)) })),
     trims: (primary?.trims ?? []).map((t) => ({ time: t.time, released: t.released })),
+    trimColor: PALETTE.violet,
   };
 }
 

@@ -17,6 +17,8 @@ export interface OutputOptions {
   json: boolean;
   /** Extra lines for the text summary (where the files were written). */
   notes?: string[];
+  /** What was skipped on the way (a cut-off line, invalid records): after the text summary, or on stderr beside `--json`. */
+  warnings?: string[];
 }
 
 /**
@@ -27,10 +29,12 @@ export interface OutputOptions {
 export function writeOutputs(data: RunData, options: OutputOptions): RunSummary {
   try {
     const summary = summarize(data);
+    const warnings = options.warnings ?? [];
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
+      for (const warning of warnings) process.stderr.write(`mallinfo: ${warning}\n`);
     } else {
-      const notes = options.notes ?? [];
+      const notes = [...(options.notes ?? []), ...warnings.map((warning) => `  ${warning}`)];
       process.stderr.write(`${[...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
     }
     options.html?.write(renderHtml(data, summary));

@@ -13,8 +13,8 @@ export async function report(args: ReportArgs): Promise<number> {
   const { data, cutOff } = await readRunFile(args.file);
   const notes: string[] = [];
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
-  if (cutOff) notes.push('  ignored the last line of the file: cut off while it was written');
+  const warnings = cutOff ? ['ignored the last line of the file: cut off while it was written'] : [];
   const html = args.html === undefined ? undefined : ReportFile.open(args.html);
-  writeOutputs(data, { html, json: args.json, notes });
+  writeOutputs(data, { html, json: args.json, notes, warnings });
   return 0;
 }

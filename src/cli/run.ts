@@ -107,8 +107,8 @@ export async function run(args: RunArgs): Promise<number> {
   const notes: string[] = [];
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
-  if (invalid > 0) notes.push(`  ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`);
-  writeOutputs(data, { html, json: args.json, notes });
+  const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
+  writeOutputs(data, { html, json: args.json, notes, warnings });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
 }
