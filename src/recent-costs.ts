@@ -8,10 +8,12 @@ const KEPT = 3;
 /**
  * Keeps the last three sample costs and gives the lowest. A heap that is
  * expensive to walk makes every sample slow, so its cost shows in all
- * three; one sample stretched by the scheduler (134 ms once, on a loaded
- * 2-core machine, for a read that costs 0.2 ms) shows in one only and must
- * not stretch the interval to 13 s. Starts at 0: the sampler slows down
- * after three slow samples in a row, and speeds up after one cheap one.
+ * three. One sample that waited shows in one only and must not stretch the
+ * interval: mallinfo2 waits for the arena lock while malloc_trim holds it
+ * (an auto-trim of 500 MB took 110–130 ms, and the sample taken meanwhile
+ * cost as much, for a read that costs 0.2 ms: a 50 ms interval became
+ * 13 s). Starts at 0: the sampler slows down after three slow samples in a
+ * row, and speeds up after one cheap one.
  */
 export class RecentCosts {
   private readonly costsNs = new Float64Array(KEPT);

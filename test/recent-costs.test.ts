@@ -5,7 +5,7 @@ describe('RecentCosts: what the Sampler backs off by', () => {
   it('ignores one or two stretched samples and follows three slow ones in a row', () => {
     const costs = new RecentCosts();
     expect(costs.push(200_000)).toBe(0);
-    expect(costs.push(134_000_000)).toBe(0); // preempted once: no back-off
+    expect(costs.push(134_000_000)).toBe(0); // waited once (a trim held the arena lock): no back-off
     expect(costs.push(180_000)).toBe(180_000);
     expect(costs.push(20e6)).toBe(180_000);
     expect(costs.push(22e6)).toBe(180_000);
