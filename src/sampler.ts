@@ -12,6 +12,7 @@ import { FullGcLog } from './gc-log';
 import { RecentCosts } from './recent-costs';
 import { Ring } from './ring';
 import { sample } from './sample';
+import { trimRunning } from './trim-stats';
 import type { MemorySample } from './types';
 import { booleanOption, integerOption, fractionOption, optionsObject } from './validate';
 
@@ -76,6 +77,8 @@ const MAX_QUEUED = 1000;
 const FULL_GC_TIMES_KEPT = 4096;
 /** The verdict event's diagnosis runs at most this often, whatever the interval. */
 const VERDICT_CHECK_MS = 250;
+/** How often a tick that found a trim running looks again. */
+const TRIM_POLL_MS = 5;
 
 /**
  * Samples memory on an interval, without drift: ticks are due at
@@ -233,6 +236,13 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   }
 
   private readonly tick = (): void => {
+    // While a trim of ours runs on the threadpool, mallinfo2 would wait on
+    // the event loop for the arena locks it holds (as long as the trim):
+    // take this tick's sample when the trim is over instead.
+    if (trimRunning()) {
+      this.schedule(TRIM_POLL_MS);
+      return;
+    }
     const s = sample();
     const now = performance.now();
     const costNs = this.recentCosts.push(s.costNs);

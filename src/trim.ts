@@ -9,7 +9,7 @@
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
-import { recordTrim } from './trim-stats';
+import { recordTrim, whileTrimming } from './trim-stats';
 import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
 
@@ -87,7 +87,8 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * waits. Buffers allocated on the main thread come from the main arena:
  * JavaScript that allocates Buffers while a fragmented main arena is being
  * trimmed waits about as long as with {@link trimSync}; timers, I/O and
- * callbacks that do not allocate outside V8's heap keep running.
+ * callbacks that do not allocate outside V8's heap keep running. A Sampler
+ * skips its ticks meanwhile (a sample would wait for every arena's lock).
  *
  * `rssBefore` and `rssAfter` are read on the threadpool thread just before
  * and just after `malloc_trim`, not when `trim()` is called: a trim queued
@@ -108,7 +109,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
 export async function trim(options?: TrimOptions): Promise<TrimResult> {
   const pad = trimPad(options);
   assertCanTrim();
-  const result = await binding.trimAsync(pad);
+  const result = await whileTrimming(() => binding.trimAsync(pad));
   if (!result.statmOk) throw new UnsupportedError('cannot read /proc/self/statm to measure the trim');
   const measured: TrimResult = {
     rssBefore: result.rssBefore,

@@ -59,6 +59,23 @@ describe('trim()', () => {
     expect(sync.result.released).toBeGreaterThan(300 * MiB);
   });
 
+  it('a Sampler skips its ticks while trim() runs instead of waiting for the arena locks on the event loop', async () => {
+    const r = await runNodeJson<{
+      trimMs: number;
+      released: number;
+      samplesBefore: number;
+      samplesDuring: number;
+      samplesAfter: number;
+      mostExpensiveSampleMs: number;
+    }>(['test/fixtures/sampler-during-trim.mjs']);
+    expect(r.released).toBeGreaterThan(300 * MiB);
+    expect(r.samplesBefore).toBeGreaterThan(0);
+    // Before, one sample a trim fell inside it and cost the whole trim (43–49 ms of 43–54).
+    expect(r.samplesDuring).toBe(0);
+    expect(r.mostExpensiveSampleMs).toBeLessThan(r.trimMs / 2);
+    expect(r.samplesAfter).toBeGreaterThan(0);
+  });
+
   it('lets the process exit while a trim runs on the threadpool', async () => {
     let code = 0;
     let stdout = '';
