@@ -1,5 +1,7 @@
 #include "allocator.h"
 
+#include <atomic>
+
 #include "glibc.h"
 #include "jemalloc.h"
 #include "layout.h"
@@ -78,7 +80,23 @@ bool CanTrimHeap() {
   return false;
 }
 
+namespace {
+std::atomic<int> trims_running{0};
+
+// Counts one TrimHeap call for as long as it runs.
+class RunningTrim {
+ public:
+  RunningTrim() { trims_running.fetch_add(1, std::memory_order_relaxed); }
+  ~RunningTrim() { trims_running.fetch_sub(1, std::memory_order_relaxed); }
+  RunningTrim(const RunningTrim&) = delete;
+  RunningTrim& operator=(const RunningTrim&) = delete;
+};
+}  // namespace
+
+int TrimsRunning() { return trims_running.load(std::memory_order_relaxed); }
+
 int TrimHeap(size_t pad) {
+  const RunningTrim running;
   switch (DetectAllocator()) {
     case AllocatorKind::kGlibc: return Glibc::Get().Trim(pad);
     case AllocatorKind::kJemalloc: return Jemalloc::Get().Purge() == 0 ? 1 : -1;

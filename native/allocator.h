@@ -40,4 +40,9 @@ bool CanTrimHeap();
 // for the async form.
 int TrimHeap(size_t pad);
 
+// How many TrimHeap calls are running now, on any thread of the process:
+// glibc's malloc_trim holds the arena locks meanwhile, and a FillHeap
+// (mallinfo2 takes every arena's lock) would wait for it.
+int TrimsRunning();
+
 }  // namespace mallinfo

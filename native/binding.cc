@@ -67,6 +67,7 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("fillHeap", &Addon::FillHeapOnly),
         InstanceMethod("trim", &Addon::Trim),
         InstanceMethod("trimAsync", &Addon::TrimAsync),
+        InstanceMethod("trimsRunning", &Addon::TrimsRunningNow),
         InstanceMethod("allocator", &Addon::Allocator),
         InstanceMethod("mallocInfo", &Addon::MallocInfo),
         InstanceMethod("arenaCount", &Addon::ArenaCount),
@@ -123,6 +124,11 @@ class Addon : public Napi::Addon<Addon> {
       throw Napi::Error::New(info.Env(), "this allocator cannot trim");
     }
     return QueueTrim(info.Env(), pad);
+  }
+
+  // trimsRunning(): trims running now on any thread of the process.
+  Napi::Value TrimsRunningNow(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), TrimsRunning());
   }
 
   // allocator(): what serves malloc and which glibc entry points exist.

@@ -24,6 +24,7 @@ async function main() {
   for (const bad of [undefined, -1, NaN, 'x', 2 ** 64]) attempt(() => binding.trim(bad));
   binding.mallocInfo();
   binding.arenaCount();
+  binding.trimsRunning();
   if (allocator().kind === 'jemalloc') binding.jemallocArenas();
   await trim().catch(() => {});
   // Worker threads load their own addon instance; some are terminated mid-sample.

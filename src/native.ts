@@ -58,6 +58,8 @@ export interface NativeBinding {
   fillHeap(): void;
   trim(pad: number): number;
   trimAsync(pad: number): Promise<NativeTrimResult>;
+  /** Trims running now on any thread of the process (this addon's, sync or async). */
+  trimsRunning(): number;
   allocator(): NativeAllocatorInfo;
   mallocInfo(): string | null;
   /** The arena count (glibc: malloc_info's `<heap>` elements, counted natively; jemalloc: `arenas.narenas`); null elsewhere. */

@@ -12,7 +12,7 @@ import { FullGcLog } from './gc-log';
 import { RecentCosts } from './recent-costs';
 import { Ring } from './ring';
 import { sample } from './sample';
-import { trimRunning } from './trim-stats';
+import { trimRunning } from './trim';
 import type { MemorySample } from './types';
 import { booleanOption, integerOption, fractionOption, optionsObject } from './validate';
 

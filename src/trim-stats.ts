@@ -15,26 +15,6 @@ export interface TrimTotals {
 }
 
 const totals: TrimTotals = { count: 0, releasedBytes: 0 };
-let running = 0;
-
-/**
- * Runs a threadpool trim, counting it as running meanwhile: a Sampler skips
- * its ticks then, because mallinfo2 would wait on the event loop for the
- * arena locks the trim holds (as long as the trim: 100+ ms on 500 MB).
- */
-export async function whileTrimming<T>(trim: () => Promise<T>): Promise<T> {
-  running++;
-  try {
-    return await trim();
-  } finally {
-    running--;
-  }
-}
-
-/** Whether a threadpool trim started by mallinfo is running now. */
-export function trimRunning(): boolean {
-  return running > 0;
-}
 
 /** Records one finished trim. */
 export function recordTrim(result: TrimResult): void {

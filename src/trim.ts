@@ -9,7 +9,7 @@
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
-import { recordTrim, whileTrimming } from './trim-stats';
+import { recordTrim } from './trim-stats';
 import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
 
@@ -88,7 +88,8 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * JavaScript that allocates Buffers while a fragmented main arena is being
  * trimmed waits about as long as with {@link trimSync}; timers, I/O and
  * callbacks that do not allocate outside V8's heap keep running. A Sampler
- * skips its ticks meanwhile (a sample would wait for every arena's lock).
+ * skips its ticks meanwhile (a sample would wait for every arena's lock;
+ * see {@link trimRunning}).
  *
  * `rssBefore` and `rssAfter` are read on the threadpool thread just before
  * and just after `malloc_trim`, not when `trim()` is called: a trim queued
@@ -109,7 +110,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
 export async function trim(options?: TrimOptions): Promise<TrimResult> {
   const pad = trimPad(options);
   assertCanTrim();
-  const result = await whileTrimming(() => binding.trimAsync(pad));
+  const result = await binding.trimAsync(pad);
   if (!result.statmOk) throw new UnsupportedError('cannot read /proc/self/statm to measure the trim');
   const measured: TrimResult = {
     rssBefore: result.rssBefore,
@@ -119,4 +120,16 @@ export async function trim(options?: TrimOptions): Promise<TrimResult> {
   };
   recordTrim(measured);
   return measured;
+}
+
+/**
+ * Whether a trim of mallinfo (`trim()`, `trimSync()`, auto-trim, on any
+ * thread of the process) is running now. glibc's `malloc_trim` holds the
+ * arena locks meanwhile and `mallinfo2` takes every one of them, so a
+ * sample would wait for the trim: the Sampler skips its ticks while this
+ * is true. (Process-wide: the count lives in the addon, shared by worker
+ * threads and by every copy of this package in the process.)
+ */
+export function trimRunning(): boolean {
+  return binding.trimsRunning() > 0;
 }
