@@ -236,7 +236,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   }
 
   private readonly tick = (): void => {
-    // While a trim of ours runs on the threadpool, mallinfo2 would wait on
+    // While a trim of mallinfo runs (any thread), mallinfo2 would wait on
     // the event loop for the arena locks it holds (as long as the trim):
     // take this tick's sample when the trim is over instead.
     if (trimRunning()) {
