@@ -128,7 +128,8 @@ export async function trim(options?: TrimOptions): Promise<TrimResult> {
  * arena locks meanwhile and `mallinfo2` takes every one of them, so a
  * sample would wait for the trim: the Sampler skips its ticks while this
  * is true. (Process-wide: the count lives in the addon, shared by worker
- * threads and by every copy of this package in the process.)
+ * threads and by every copy of this package that loads the same addon
+ * file.)
  */
 export function trimRunning(): boolean {
   return binding.trimsRunning() > 0;
