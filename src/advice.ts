@@ -6,59 +6,102 @@
 import { allocator } from './allocator';
 import type { Evidence, Finding, Verdict } from './diagnose-types';
 import type { MallocSetting } from './malloc-settings';
+import { keptRise } from './findings';
 import type { SeriesEvidence } from './series';
+import { formatDayProjection, formatMB, formatRate, formatSpan } from './words';
 
-const MiB = 1024 * 1024;
-const mb = (bytes: number): string => `${(bytes / MiB).toFixed(1)} MB`;
-const perHour = (bytesPerSecond: number): string => `${((bytesPerSecond * 3600) / MiB).toFixed(1)} MB/hour`;
 /** The options the words quote. */
 interface Window {
   minSamples: number;
   minDurationMs: number;
+  leakMinBytes: number;
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+/** Growth per ms of a series: its fitted floor's slope where that rises, else its kept rise over the window. */
+function ratePerMs(s: SeriesEvidence, windowMs: number): number {
+  const fitted = s.floor.slope / 1000;
+  return fitted > 0 ? fitted : Math.max(0, keptRise(s)) / Math.max(1, windowMs);
+}
 
-function floorWords(s: SeriesEvidence): string {
-  const f = s.floor;
-  return `its floor went from ${mb(f.start)} to ${mb(f.end)}: ${perHour(f.slope)} (95 % interval ${perHour(f.slopeLow)} to ${perHour(f.slopeHigh)})`;
+/** `rose 45.5 MB over 24 s (2.5 → 48.0 MB), about 113.8 MB/min` */
+function riseWords(s: SeriesEvidence, windowMs: number): string {
+  const h = s.held;
+  return (
+    `rose ${formatMB(Math.max(0, keptRise(s)))} over ${formatSpan(windowMs)} and did not come back ` +
+    `(lowest ${formatMB(h.lows[0])} early on, ${formatMB(h.lows[2])} in the last third), about ${formatRate(ratePerMs(s, windowMs), windowMs)}`
+  );
+}
+
+/** How many full collections the rise survived, in words. */
+function collectedWords(e: Evidence, s: SeriesEvidence): string {
+  const late = s.held.collections[2];
+  if (e.fullGcs === null) return '';
+  if (late > 0) return ` It held through ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}.`;
+  return ' No full garbage collection has run since it rose, but no collection in the window ever gave back that much.';
+}
+
+/** Whether in-use grows in step with V8's external memory (Buffers, ArrayBuffers). */
+function externalFollows(e: Evidence): boolean {
+  if (!e.inUse || !e.v8External) return false;
+  return keptRise(e.v8External) >= 0.5 * keptRise(e.inUse);
+}
+
+/** The series whose rise left the verdict open, with why. */
+function undecided(e: Evidence, opts: Window): string | null {
+  const f = e.findings.find((x) => x.state === 'unclear');
+  if (!f) return null;
+  const s = f.kind === 'v8-leak' ? e.v8Used! : (e.inUse ?? e.nativeResident)!;
+  const what = f.kind === 'v8-leak' ? "V8's heap" : e.inUse ? 'In-use memory (malloc)' : 'RSS outside V8';
+  const why =
+    keptRise(s) < opts.leakMinBytes
+      ? `that is still below the ${formatMB(opts.leakMinBytes)} a leak verdict needs (leakMinBytes)`
+      : 'no full garbage collection has run since, so it may still be garbage not yet collected';
+  return `${what} ${riseWords(s, e.window.durationMs)}; ${why}`;
 }
 
 /** The verdict in one or two plain sentences. */
 export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string {
-  const over = `over ${seconds(e.window.durationMs)} (${e.window.samples} samples)`;
+  const span = formatSpan(e.window.durationMs);
+  const over = `over ${span} (${e.window.samples} samples)`;
   const native = e.inUse ?? e.nativeResident;
   let text: string;
   switch (verdict) {
-    case 'insufficient-data':
+    case 'insufficient-data': {
+      const open = undecided(e, opts);
+      if (open) return `No verdict yet: ${open}. Keep sampling.`;
       return (
-        `No verdict yet: ${e.window.samples} samples over ${seconds(e.window.durationMs)}; ` +
-        `a verdict needs at least ${opts.minSamples} samples over ${seconds(opts.minDurationMs)}.`
+        `No verdict yet: ${e.window.samples} samples over ${formatSpan(e.window.durationMs)}; ` +
+        `a verdict needs at least ${opts.minSamples} samples over ${formatSpan(opts.minDurationMs)}.`
       );
+    }
     case 'native-leak':
       text = e.inUse
-        ? `Native leak: memory in use through malloc, outside V8's heap, keeps rising; ${floorWords(native!)} ${over}.`
-        : `Native leak (likely): RSS outside V8's heap keeps rising; ${floorWords(native!)} ${over}.`;
+        ? `Native memory is leaking: in-use memory through malloc, outside V8's heap, ${riseWords(native!, e.window.durationMs)}.`
+        : `Native memory is likely leaking: RSS outside V8's heap ${riseWords(native!, e.window.durationMs)}.`;
+      text += collectedWords(e, native!);
+      if (externalFollows(e)) text += " It grows in step with V8's external memory: Buffers or ArrayBuffers kept by JavaScript hold it.";
       break;
     case 'v8-leak':
-      text = `V8 leak: the JS heap keeps rising after garbage collections; ${floorWords(e.v8Used!)} ${over}.`;
+      text = `JavaScript objects are leaking: V8's heap after garbage collections ${riseWords(e.v8Used!, e.window.durationMs)}.`;
+      text += collectedWords(e, e.v8Used!);
       break;
     case 'fragmentation': {
       const u = e.unexplained!;
-      const kept =
-        u.latest < u.peak / 2
-          ? `the allocator kept up to ${mb(u.peak)} of freed memory resident (${(100 * u.peakShare).toFixed(0)} % of anonymous RSS) until a trim; ` +
-            `glibc still holds ${mb(u.free)} free, which the next burst takes back,`
-          : `the allocator keeps ${mb(u.atFloor)} of freed memory resident (${(100 * u.shareOfResident).toFixed(0)} % of anonymous RSS)`;
-      text = `Fragmentation, not a leak: in-use memory returns to ${mb(e.inUse!.floor.end)} after each burst while ${kept} ${over}.`;
+      text =
+        `Fragmentation, not a leak: ${formatMB(u.idle)} of freed memory stayed resident and unused for ${formatSpan(u.idleForMs)}` +
+        `${u.beforeTrim ? ' until a trim returned it' : ''} while in-use peaked at ${formatMB(u.peakInUse)} (${over}).`;
       break;
     }
-    case 'stable':
+    case 'stable': {
+      const v8 = e.v8Used!;
+      const collections = e.fullGcs === null ? '' : ` across ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}`;
       text =
-        (native ? `Stable: ${e.inUse ? 'in-use' : 'native RSS'} returns to ${mb(native.floor.end)} ` : 'Stable: ') +
-        `and V8's heap to ${mb(e.v8Used!.floor.end)}, with no significant rise, ${over}` +
-        (e.unexplained ? `; the allocator keeps ${mb(Math.max(0, e.unexplained.atFloor))} resident beyond them.` : '.');
+        `Stable: nothing rose and stayed ${over}${collections}` +
+        (native ? `; ${e.inUse ? 'in-use' : 'native RSS'} kept returning to about ${formatMB(native.held.lows[2])}` : '') +
+        ` and V8's heap to about ${formatMB(v8.held.lows[2])}.`;
+      if (e.findings.some((f) => f.state === 'levelled')) text += ' Some memory grew early in the window and then held level (warm-up, or a cache reaching its size).';
       break;
+    }
   }
   for (const f of e.secondary) text += ` Also ${f.kind}: ${f.summary}.`;
   return text;
@@ -82,9 +125,12 @@ function settingsWords(): { arenas: string; mmap: string; preload: string } {
 function fragmentationAdvice(e: Evidence): string[] {
   const u = e.unexplained!;
   const settings = settingsWords();
-  const trimmed = u.latest < u.peak / 2 ? ` (RSS has already been trimmed; the next burst takes the ${mb(u.free)} free again)` : '';
+  const trim = u.beforeTrim
+    ? `Trims already return it (RSS fell while glibc still holds ${formatMB(u.free)} free): keep trimming when it is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`
+    : `A trim would give back about ${formatMB(Math.min(u.trimEstimate, Math.max(u.idle, 0)))} now, and it would stay returned while in-use stays below the ${formatMB(u.peakInUse)} it peaked at over the last ${formatSpan(u.idleForMs)}: ` +
+      `await trim() after bursts, or let the Sampler trim when enough free memory is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`;
   return [
-    `A trim would give back about ${mb(u.trimEstimate)} now${trimmed}: await trim() after bursts, or let the Sampler trim when enough free memory is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`,
+    trim,
     `Fewer arenas keep less freed memory across threads: MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc.malloc.arena_max=2 (join several tunables with ':'); ${settings.arenas}.`,
     `Allocations at or above a fixed mmap threshold get their own mapping, returned to the kernel when freed: e.g. MALLOC_MMAP_THRESHOLD_=32768 for Buffers of 32 KiB and more, at the cost of an mmap/munmap each; ${settings.mmap}.`,
     `jemalloc hands freed memory back to the kernel over time: LD_PRELOAD=libjemalloc.so.2 node … (Debian/Ubuntu package libjemalloc2); ${settings.preload}.`,
@@ -94,16 +140,17 @@ function fragmentationAdvice(e: Evidence): string[] {
 
 function nativeLeakAdvice(e: Evidence): string[] {
   const native = (e.inUse ?? e.nativeResident)!;
+  const windowMs = e.window.durationMs;
+  const rate = ratePerMs(native, windowMs);
   const advice = [
     e.inUse
-      ? `In-use memory through malloc (not V8's heap) grows by ${perHour(native.floor.slope)}: ${mb(native.floor.growth)} over the window, ${floorWords(native)}.`
-      : `RSS outside V8's heap grows by ${perHour(native.floor.slope)} (${floorWords(native)}); without allocator statistics this may also be the allocator keeping more and more freed memory.`,
+      ? `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs)}.`
+      : `RSS outside V8's heap ${riseWords(native, windowMs)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
   ];
-  if (e.resident) advice.push(`At this rate RSS (now ${mb(e.resident.latest)}) grows by ${mb(native.floor.slope * 86_400)} a day.`);
-  const external = e.v8External!.floor.slope;
-  if (external >= 0.5 * native.floor.slope) {
+  if (e.resident) advice.push(`RSS is ${formatMB(e.resident.latest)} now and would grow by ${formatDayProjection(rate, windowMs)}.`);
+  if (externalFollows(e)) {
     advice.push(
-      `V8's external memory (ArrayBuffers, Buffers) grows by ${perHour(external)} too: JS objects hold the leaked memory. ` +
+      `V8's external memory (ArrayBuffers, Buffers) grows with it: JavaScript objects hold the leaked memory. ` +
         `Compare two heap snapshots (v8.writeHeapSnapshot(), or node --heapsnapshot-signal=SIGUSR2 and kill -USR2 <pid>) and look for growing counts of ArrayBuffer/Buffer and what retains them.`,
     );
   } else {
@@ -117,10 +164,14 @@ function nativeLeakAdvice(e: Evidence): string[] {
 
 function v8LeakAdvice(e: Evidence, limit: number | null): string[] {
   const v8 = e.v8Used!;
-  const advice = [`V8's heap used after garbage collection grows by ${perHour(v8.floor.slope)}: ${floorWords(v8)}.`];
-  if (limit !== null && v8.floor.slope > 0) {
-    const hours = (limit - v8.floor.end) / v8.floor.slope / 3600;
-    advice.push(`At this rate the heap reaches its limit (${mb(limit)}) in about ${hours.toFixed(hours < 10 ? 1 : 0)} hours, then the process dies with "JavaScript heap out of memory".`);
+  const windowMs = e.window.durationMs;
+  const rate = ratePerMs(v8, windowMs);
+  const advice = [`V8's heap used after garbage collections ${riseWords(v8, windowMs)}.`];
+  if (limit !== null && rate > 0) {
+    const ms = (limit - v8.held.lows[2]) / rate;
+    advice.push(
+      `If it kept this pace, the heap would reach its limit (${formatMB(limit)}) in about ${formatSpan(ms)} (an extrapolation from ${formatSpan(windowMs)}), and the process would die with "JavaScript heap out of memory".`,
+    );
   }
   advice.push(
     `Take two heap snapshots a few minutes apart and compare them (Chrome DevTools → Memory → Comparison): start node with --heapsnapshot-signal=SIGUSR2 and run kill -USR2 <pid>, or call v8.writeHeapSnapshot(). A snapshot pauses the process and needs about the heap's size again in memory.`,
@@ -136,14 +187,25 @@ export function adviceFor(verdict: Verdict, e: Evidence, opts: Window, v8Limit: 
   switch (verdict) {
     case 'insufficient-data': {
       const interval = Number.isFinite(e.window.intervalMs) ? e.window.intervalMs : null;
-      const wait = interval === null ? '' : ` At one sample every ${seconds(interval)}, that is about ${seconds(Math.max(opts.minSamples * interval, opts.minDurationMs))}.`;
+      if (undecided(e, opts)) {
+        const more = Math.max(e.window.durationMs / 2, (interval ?? 1000) * 10);
+        return [
+          `Keep sampling for about ${formatSpan(more)} more: a leak shows as a rise that survives full garbage collections; garbage not yet collected falls back at the next one.`,
+          `To check at once, force a full collection (node --expose-gc, then gc()) and see whether in-use and V8's heap come back down.`,
+        ];
+      }
+      const wait = interval === null ? '' : ` At one sample every ${formatSpan(interval)}, that is about ${formatSpan(Math.max(opts.minSamples * interval, opts.minDurationMs))}.`;
       return [
-        `Keep sampling: a verdict needs ${opts.minSamples} samples over ${seconds(opts.minDurationMs)}.${wait}`,
-        `A leak under a sawtooth is told from the troughs: the window needs about six bursts or more.`,
+        `Keep sampling: a verdict needs ${opts.minSamples} samples over ${formatSpan(opts.minDurationMs)}.${wait}`,
+        `A leak under a sawtooth is told from what survives collections: the window needs several full garbage collections.`,
       ];
     }
     case 'stable':
-      return [`Nothing to do: no floor rises and the allocator keeps no large share of freed memory.`];
+      return [
+        e.findings.some((f) => f.state === 'levelled')
+          ? `Nothing to do now: what grew early on has held level since. If it rises again, sample longer.`
+          : `Nothing to do: nothing rose and stayed, and no freed memory stayed resident unused.`,
+      ];
     default: {
       const advice = forFinding(verdict);
       for (const f of e.secondary) advice.push(forFinding(f.kind)[0]);

@@ -4,6 +4,7 @@
  * samples it comes from.
  * @packageDocumentation
  */
+import type { Collection } from './collections';
 import type { SeriesEvidence } from './series';
 
 /** What {@link diagnose} concludes. */
@@ -20,7 +21,12 @@ export interface DiagnoseOptions {
   minDurationMs?: number;
   /** A leak's floor must rise at least this much over the window, bytes. Default 1 MiB. */
   leakMinBytes?: number;
-  /** A leak's floor must rise with a Mann–Kendall p-value at most this, from 0 to 1 exclusive. Default 0.01. */
+  /**
+   * One-sided Mann–Kendall p-value reported as significant in the trend
+   * evidence (`floor.pValue`), from 0 to 1 exclusive. Default 0.01. The
+   * verdict itself does not rest on it: over few floor points (4 troughs,
+   * 2 full collections) the test cannot reach any useful significance.
+   */
   significance?: number;
   /** Fragmentation needs the allocator to keep at least this much freed memory, bytes. Default 32 MiB. */
   fragmentationMinBytes?: number;
@@ -36,6 +42,13 @@ export interface DiagnoseOptions {
    * confidence 0.75 at most.
    */
   fullGcTimes?: readonly number[];
+  /**
+   * Every garbage collection seen, with V8's used heap and malloc's in-use
+   * read right after it; a Sampler records them and passes them itself.
+   * Readings after full collections are floors that do not depend on a
+   * sample landing there. Supersedes `fullGcTimes` when both are given.
+   */
+  collections?: readonly Collection[];
 }
 
 /** The samples a diagnosis used. */
@@ -62,15 +75,28 @@ export interface SampleWindow {
 export interface UnexplainedMemory {
   /** At the last sample, bytes (may be slightly negative: the parts are read microseconds apart). */
   latest: number;
-  /** Median over the samples at the in-use floor (where the program holds least), bytes. */
+  /** Median over the stretch judged (see `idleForMs`), bytes. */
   atFloor: number;
-  /** `atFloor` as a share of the anonymous RSS (`resident − shared`) at those samples, 0 to 1. */
+  /** `atFloor` as a share of the anonymous RSS (`resident − shared`) over the stretch, 0 to 1. */
   shareOfResident: number;
-  /** The second-highest value at the in-use floor (one outlier ignored), bytes: what RSS showed before any trim. */
-  peak: number;
-  /** `peak` as a share of that sample's anonymous RSS, 0 to 1. */
-  peakShare: number;
-  /** glibc's free bytes (`heap.free`, `fordblks`) at the in-use floor, median: unchanged by a trim, which only returns the pages. */
+  /**
+   * Native resident memory (`resident − shared − v8.physical`) that no
+   * in-use value reached over the stretch: its lowest value there less the
+   * highest in-use there, never below 0, bytes. Freed memory kept resident
+   * and not taken back: what a trim would return for good while the
+   * program keeps to `peakInUse`. Free memory that in-use keeps reaching
+   * into (a cache churning, bursts) is headroom and does not count.
+   */
+  idle: number;
+  /** `idle` as a share of anonymous RSS, 0 to 1. */
+  idleShare: number;
+  /** How long the stretch judged lasted, ms: the last half of the window, or the half window before the first trim (`beforeTrim`). */
+  idleForMs: number;
+  /** The highest in-use over the stretch, bytes. */
+  peakInUse: number;
+  /** Whether the stretch judged ended at a trim (RSS was given back then; malloc's free bytes remain). */
+  beforeTrim: boolean;
+  /** glibc's free bytes (`heap.free`, `fordblks`) over the stretch, median: unchanged by a trim, which only returns the pages. */
   free: number;
   /**
    * What a trim would give back now: the last sample's unexplained memory,
@@ -79,6 +105,15 @@ export interface UnexplainedMemory {
    */
   trimEstimate: number;
 }
+
+/**
+ * How a leak finding's series behaved: `'rising'` (the finding), `'flat'`,
+ * `'levelled'` (rose, then held level through the window's last two
+ * thirds: warm-up, a cache filling), `'unclear'` (rose, but the samples
+ * cannot yet tell a leak from garbage not yet collected, or the rise is
+ * still small).
+ */
+export type LeakState = 'rising' | 'flat' | 'levelled' | 'unclear';
 
 /** One finding scored, whether or not it passed. */
 export interface Finding {
@@ -94,6 +129,8 @@ export interface Finding {
   score: number;
   /** Whether the finding passed (score >= 0.5). */
   found: boolean;
+  /** For the leak findings: how the series behaved. */
+  state?: LeakState;
   /** The finding in one sentence, with its numbers. */
   summary: string;
 }
@@ -119,13 +156,14 @@ export interface Evidence {
   /** How many times RSS fell by 8 MiB or 10 % between two samples while in-use and free memory did not: trims (ours or anyone's); null without allocator statistics. */
   trims: number | null;
   /**
-   * Garbage collections seen: falls of `v8.used` between consecutive samples
-   * (a lower bound). A leak is memory that survives collections: with fewer
-   * than 3 in the window, a rise may be garbage not yet collected.
+   * Falls of `v8.used` between consecutive samples: collections seen in the
+   * samples themselves (a lower bound), used when collection times are not given.
    */
   gcs: number;
-  /** Full garbage collections in the window, from `options.fullGcTimes`; null when those are not given. */
+  /** Full garbage collections in the window, from `options.collections` or `options.fullGcTimes`; null when neither is given. */
   fullGcs: number | null;
+  /** All garbage collections in the window (any kind), from `options.collections`; null when not given. */
+  collections: number | null;
   /** Every finding with its score, found or not; empty for `'insufficient-data'`. */
   findings: Finding[];
   /** Found findings other than the verdict (e.g. fragmentation next to a leak). */

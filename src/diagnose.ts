@@ -5,10 +5,12 @@
  * @packageDocumentation
  */
 import { adviceFor, summaryFor } from './advice';
+import type { Collection } from './collections';
 import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, SampleWindow, Verdict } from './diagnose-types';
 import { invalidType } from './errors';
-import { countTrims, fragmentationFinding, leakFinding, samplesAfter, samplesAfterFalls, unexplainedMemory } from './findings';
-import { analyzeSeries, type FloorChoice, type SeriesAnalysis } from './series';
+import { keptRise, leakFinding, countTrims, samplesAfter, samplesAfterFalls } from './findings';
+import { fragmentationFinding, unexplainedMemory } from './fragmentation';
+import { analyzeSeries, fallTimes, type FloorChoice, type FloorEvents, type SeriesAnalysis } from './series';
 import { median } from './stats';
 import type { MemorySample } from './types';
 import { fractionOption, integerOption, optionsObject } from './validate';
@@ -23,11 +25,13 @@ const KNOWN = [
   'fragmentationMinShare',
   'maxPoints',
   'fullGcTimes',
+  'collections',
 ] as const;
 
 /** {@link DiagnoseOptions} with every default filled in. */
-export type ResolvedDiagnoseOptions = Required<Omit<DiagnoseOptions, 'fullGcTimes'>> & {
+export type ResolvedDiagnoseOptions = Required<Omit<DiagnoseOptions, 'fullGcTimes' | 'collections'>> & {
   fullGcTimes: readonly number[] | null;
+  collections: readonly Collection[] | null;
 };
 
 /**
@@ -50,7 +54,29 @@ export function resolveDiagnoseOptions(options: unknown, name = 'options'): Reso
     fragmentationMinShare: fractionOption(`${name}.fragmentationMinShare`, o.fragmentationMinShare, 0.25, 0, 1),
     maxPoints: integerOption(`${name}.maxPoints`, o.maxPoints, 60, 10, 5000),
     fullGcTimes: timesOption(`${name}.fullGcTimes`, o.fullGcTimes),
+    collections: collectionsOption(`${name}.collections`, o.collections),
   };
+}
+
+const KINDS = new Set(['major', 'minor', 'incremental', 'weakcb']);
+const numberOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+function collectionsOption(name: string, value: unknown): readonly Collection[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw invalidType(name, 'an array of collections ({ time, kind, durationMs, v8Used, inUse })', value);
+  value.forEach((c: Partial<Collection> | null, i) => {
+    const ok =
+      c !== null &&
+      typeof c === 'object' &&
+      typeof c.time === 'number' &&
+      Number.isFinite(c.time) &&
+      KINDS.has(c.kind as string) &&
+      numberOrNull(c.durationMs ?? null) &&
+      numberOrNull(c.v8Used ?? null) &&
+      numberOrNull(c.inUse ?? null);
+    if (!ok) throw invalidType(`${name}[${i}]`, "a collection: { time: finite ms, kind: 'major' | 'minor' | 'incremental' | 'weakcb', durationMs, v8Used, inUse: number or null }", c);
+  });
+  return value as Collection[];
 }
 
 function timesOption(name: string, value: unknown): readonly number[] | null {
@@ -61,16 +87,35 @@ function timesOption(name: string, value: unknown): readonly number[] | null {
   return value as number[];
 }
 
-/** Checks the samples (TypeError naming the bad one) and returns them oldest first. */
+/** Whether `value` is a finite number (null allowed where a field may be missing). */
+const finite = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+
+/** What is wrong with a sample, or null: the fields diagnose() reads must be finite numbers. */
+function sampleProblem(s: Partial<MemorySample> | null): string | null {
+  if (s === null || typeof s !== 'object' || s.v8 === null || typeof s.v8 !== 'object') return 'not an object with v8';
+  if (!finite(s.time)) return 'time';
+  for (const k of ['used', 'physical', 'external'] as const) if (!finite(s.v8[k])) return `v8.${k}`;
+  if (s.heap !== null && s.heap !== undefined) {
+    for (const k of ['inUse', 'free'] as const) if (!finite(s.heap[k])) return `heap.${k}`;
+  }
+  if (s.process !== null && s.process !== undefined) {
+    for (const k of ['resident', 'shared'] as const) if (!finite(s.process[k])) return `process.${k}`;
+  }
+  return null;
+}
+
+/** Checks the samples (TypeError naming the bad one and its field) and returns them oldest first. */
 function orderedSamples(samples: unknown): readonly MemorySample[] {
   if (!Array.isArray(samples)) throw invalidType('samples', 'an array of samples', samples);
   let ordered = true;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i] as Partial<MemorySample> | null;
-    if (s === null || typeof s !== 'object' || typeof s.time !== 'number' || s.v8 === null || typeof s.v8 !== 'object') {
-      throw invalidType(`samples[${i}]`, 'a MemorySample (from sample() or a Sampler)', s);
+    const problem = sampleProblem(s);
+    if (problem !== null) {
+      const what = problem.includes(' ') ? '' : ` (${problem} must be a finite number)`;
+      throw invalidType(`samples[${i}]`, `a MemorySample (from sample() or a Sampler)${what}`, s);
     }
-    if (i > 0 && s.time < (samples[i - 1] as MemorySample).time) ordered = false;
+    if (i > 0 && (s as MemorySample).time < (samples[i - 1] as MemorySample).time) ordered = false;
   }
   const list = samples as MemorySample[];
   return ordered ? list : [...list].sort((a, b) => a.time - b.time);
@@ -121,36 +166,61 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     trims: null,
     gcs: 0,
     fullGcs: null,
+    collections: null,
     findings: [],
     secondary: [],
     notes: [],
   };
   if (list.length < 2) return conclude('insufficient-data', 0, evidence, opts);
 
-  const seconds = list.map((s) => (s.time - window.start) / 1000);
-  const analyze = (value: (s: MemorySample) => number, floor?: FloorChoice): SeriesAnalysis =>
-    analyzeSeries(seconds, list.map(value), opts.maxPoints, floor);
-  const inUse = heapStats ? analyze((s) => s.heap!.inUse) : null;
-  const nativeResident = processStats ? analyze((s) => s.process!.resident - s.process!.shared - s.v8.physical) : null;
+  const toSeconds = (time: number): number => (time - window.start) / 1000;
+  const seconds = list.map((s) => toSeconds(s.time));
+  const analyze = (value: (s: MemorySample) => number, floor?: FloorChoice, events?: FloorEvents): SeriesAnalysis =>
+    analyzeSeries(seconds, list.map(value), opts.maxPoints, floor, events);
+
+  // Floors: readings right after collections, and the full collections as
+  // the events after which a level counts as held. Without collection
+  // records, the full-collection times if given, else the falls of v8.used.
+  const inWindow = (t: number): boolean => t >= window.start && t <= window.end;
+  const collections = opts.collections?.filter((c) => inWindow(c.time)) ?? null;
+  const fullGcTimes = collections
+    ? collections.filter((c) => c.kind === 'major').map((c) => c.time)
+    : (opts.fullGcTimes?.filter(inWindow) ?? null);
+  const afterFalls = samplesAfterFalls(list);
+  const events = (fullGcTimes ?? afterFalls.map((i) => list[i].time)).map(toSeconds);
+  const readings = (pick: (c: Collection) => number | null): FloorEvents => ({
+    events,
+    readings: (collections ?? []).flatMap((c) => {
+      const value = pick(c);
+      return value === null ? [] : [{ at: toSeconds(c.time), value }];
+    }),
+  });
+  // A native series' own falls are collections too: freed Buffers return
+  // their memory to malloc when V8 collects them, whatever the kind.
+  const withOwnFalls = (value: (s: MemorySample) => number, pick: (c: Collection) => number | null): FloorEvents => {
+    const values = list.map(value);
+    const own = fallTimes(values, opts.leakMinBytes / 4).map((i) => seconds[i]);
+    const base = readings(pick);
+    return { readings: base.readings, events: [...base.events, ...own].sort((a, b) => a - b) };
+  };
+  const inUseValue = (s: MemorySample): number => s.heap!.inUse;
+  const nativeValue = (s: MemorySample): number => s.process!.resident - s.process!.shared - s.v8.physical;
+  const inUse = heapStats ? analyze(inUseValue, undefined, withOwnFalls(inUseValue, (c) => c.inUse)) : null;
+  const nativeResident = processStats ? analyze(nativeValue, undefined, withOwnFalls(nativeValue, () => null)) : null;
   evidence.inUse = inUse?.evidence ?? null;
   evidence.resident = processStats ? analyze((s) => s.process!.resident).evidence : null;
   evidence.nativeResident = nativeResident?.evidence ?? null;
-  // V8's floor is what is left after garbage collection: after full ones
-  // when their times are known, else after any (a fall of v8.used); with
-  // no collection in the window, the series' own troughs or lows (a floor
-  // fitted to no point would read 0 bytes).
-  const afterFalls = samplesAfterFalls(list);
-  const fullGcTimes = opts.fullGcTimes?.filter((t) => t >= window.start && t <= window.end) ?? null;
   const afterFullGcs = fullGcTimes ? samplesAfter(list, fullGcTimes) : [];
   let v8Floor: FloorChoice | undefined;
   if (afterFullGcs.length > 0) v8Floor = { method: 'full-gcs', indices: afterFullGcs };
   else if (afterFalls.length > 0) v8Floor = { method: 'gcs', indices: afterFalls };
-  evidence.v8Used = analyze((s) => s.v8.used, v8Floor).evidence;
+  evidence.v8Used = analyze((s) => s.v8.used, v8Floor, readings((c) => c.v8Used)).evidence;
   evidence.gcs = afterFalls.length;
   evidence.fullGcs = fullGcTimes?.length ?? null;
+  evidence.collections = collections?.length ?? null;
   evidence.v8External = analyze((s) => s.v8.external).evidence;
-  if (inUse && processStats) {
-    evidence.unexplained = unexplainedMemory(list, inUse.atFloor);
+  if (heapStats && processStats) {
+    evidence.unexplained = unexplainedMemory(list);
     evidence.trims = countTrims(list);
   }
   if (!heapStats) {
@@ -161,7 +231,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   }
   if (fullGcTimes === null) {
     evidence.notes.push(
-      "Full garbage collection times unknown (a Sampler records them): V8's floor is read after every collection, " +
+      "Full garbage collection times unknown (a Sampler records them): collections are inferred from falls of V8's heap, " +
         'where old objects that died still count until the next full one, so a V8 leak is called with confidence 0.75 at most.',
     );
   }
@@ -177,22 +247,28 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
 
   const native = evidence.inUse ?? evidence.nativeResident;
   const findings = evidence.findings;
-  const gcs = evidence.gcs;
-  if (native) findings.push(leakFinding('native-leak', native, gcs, opts, inUse ? 'in-use (malloc)' : 'native RSS'));
-  findings.push(leakFinding('v8-leak', evidence.v8Used, evidence.fullGcs ?? gcs, opts, 'V8 heap used'));
+  const duration = window.durationMs;
+  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration));
+  findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration));
   if (evidence.unexplained) findings.push(fragmentationFinding(evidence.unexplained, opts));
 
   // The faster-growing leak is the verdict; fragmentation is one only without a leak.
-  const rate = (kind: FindingKind): number => (kind === 'v8-leak' ? evidence.v8Used! : native!).floor.slope;
-  const leaks = findings.filter((f) => f.found && f.kind !== 'fragmentation').sort((a, b) => rate(b.kind) - rate(a.kind));
+  const series = (kind: FindingKind) => (kind === 'v8-leak' ? evidence.v8Used! : native!);
+  const leaks = findings.filter((f) => f.found && f.kind !== 'fragmentation').sort((a, b) => keptRise(series(b.kind)) - keptRise(series(a.kind)));
   const fragmentation = findings.find((f) => f.found && f.kind === 'fragmentation');
   const primary: Finding | undefined = leaks[0] ?? fragmentation;
   for (const leak of leaks.slice(1)) {
-    const share = rate(leak.kind) / rate(primary!.kind);
+    const share = keptRise(series(leak.kind)) / keptRise(series(primary!.kind));
     if (share >= SECONDARY_LEAK_SHARE) evidence.secondary.push(leak);
-    else evidence.notes.push(`Also growing, ${(100 * share).toFixed(1)} % as fast, likely from the same cause: ${leak.summary}.`);
+    else evidence.notes.push(`Also growing, ${(100 * share).toFixed(1)} % as much, likely from the same cause: ${leak.summary}.`);
   }
   if (fragmentation && primary !== fragmentation) evidence.secondary.push(fragmentation);
+  for (const f of findings) {
+    if (f.state === 'levelled') evidence.notes.push(`Levelled off (warm-up, or a cache reaching its size): ${f.summary}.`);
+  }
+  // Memory that rose and did not come back is never called stable: without
+  // a finding, a rise the samples cannot yet explain means no verdict yet.
+  if (!primary && findings.some((f) => f.state === 'unclear')) return conclude('insufficient-data', 0, evidence, opts);
 
   let confidence = primary ? primary.score : Math.min(...findings.map((f) => 1 - f.score));
   if (!heapStats || (primary?.kind === 'v8-leak' && evidence.fullGcs === null)) confidence = Math.min(confidence, NO_HEAP_CAP);

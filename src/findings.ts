@@ -1,20 +1,18 @@
 /**
- * The three findings a diagnosis scores — native leak, V8 leak,
- * fragmentation — each from its evidence and thresholds.
+ * The findings a diagnosis scores — native leak, V8 leak, fragmentation —
+ * each from its evidence and thresholds.
  * @packageDocumentation
  */
-import type { Finding, FindingKind, UnexplainedMemory } from './diagnose-types';
+import type { Finding, FindingKind, LeakState } from './diagnose-types';
 import type { SeriesEvidence } from './series';
-import { median } from './stats';
 import type { MemorySample } from './types';
+import { formatMB, formatRate } from './words';
 
 const MiB = 1024 * 1024;
-const mb = (bytes: number): string => (bytes / MiB).toFixed(1);
 
 /** The thresholds the findings are scored against (from the diagnose options). */
 export interface Thresholds {
   leakMinBytes: number;
-  significance: number;
   fragmentationMinBytes: number;
   fragmentationMinShare: number;
 }
@@ -29,10 +27,17 @@ export function thresholdScore(ratio: number): number {
 }
 
 /**
- * Garbage collections a leak must have survived: memory that rises with no
- * collection in between may be garbage not yet collected.
+ * Share of a rise that must fall in the window's last two thirds for the
+ * growth to count as still going: a steady leak puts half of it there, a
+ * warm-up that levelled off almost none.
  */
-export const MIN_GCS = 3;
+const STILL_RISING_SHARE = 0.15;
+/**
+ * Without a collection in the last third, a rise counts as held (not
+ * garbage) only when it is this many times larger than any fall the series
+ * made in the window: no collection was ever seen to give that much back.
+ */
+const RISE_OVER_FALLS = 1.5;
 
 /** Indices of the first sample at or after each time in `times` (ms), each once. */
 export function samplesAfter(samples: readonly MemorySample[], times: readonly number[]): number[] {
@@ -53,82 +58,55 @@ export function samplesAfterFalls(samples: readonly MemorySample[]): number[] {
   return out;
 }
 
-/**
- * A leak: the series' floor rises significantly (Mann–Kendall), by enough
- * bytes, across enough garbage collections (`gcs`: those that count).
- */
-export function leakFinding(kind: FindingKind, series: SeriesEvidence, gcs: number, t: Thresholds, what: string): Finding {
-  const floor = series.floor;
-  const significance = thresholdScore(t.significance / Math.max(floor.pValue, Number.MIN_VALUE));
-  const magnitude = thresholdScore(floor.growth / t.leakMinBytes);
-  const collected = thresholdScore(gcs / MIN_GCS);
-  const score = Math.min(significance, magnitude, collected);
-  const summary =
-    `${what} floor ${floor.growth >= 0 ? 'rose' : 'fell'} ${mb(Math.abs(floor.growth))} MB over the window ` +
-    `(${mb(floor.slope * 3600)} MB/hour, Theil–Sen over ${floor.points} ${floor.method}; Mann–Kendall p = ${floor.pValue.toPrecision(2)}; ` +
-    `across ${gcs} ${kind === 'v8-leak' && series.floor.method === 'full-gcs' ? 'full ' : ''}garbage collection${gcs === 1 ? '' : 's'})`;
-  return { kind, score, found: score >= 0.5, summary };
-}
-
-function secondHighest(values: readonly number[]): number {
-  if (values.length < 2) return values.length === 1 ? values[0] : Number.NaN;
-  let first = Number.NEGATIVE_INFINITY;
-  let second = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
-    if (v > first) [first, second] = [v, first];
-    else if (v > second) second = v;
-  }
-  return second;
-}
-
-const anon = (s: MemorySample): number => s.process!.resident - s.process!.shared;
-const held = (s: MemorySample): number => anon(s) - s.heap!.inUse - s.v8.physical;
-
-/** Resident memory neither in-use nor V8 explains, at the in-use floor; samples need `heap` and `process`. */
-export function unexplainedMemory(samples: readonly MemorySample[], atFloor: readonly number[]): UnexplainedMemory {
-  const floorSamples = atFloor.map((i) => samples[i]);
-  const heldAtFloor = floorSamples.map(held);
-  const atFloorHeld = median(heldAtFloor);
-  const peak = secondHighest(heldAtFloor);
-  const last = samples[samples.length - 1];
-  return {
-    latest: held(last),
-    atFloor: atFloorHeld,
-    shareOfResident: atFloorHeld / median(floorSamples.map(anon)),
-    peak,
-    peakShare: peak / anon(floorSamples[heldAtFloor.indexOf(peak)]),
-    free: median(floorSamples.map((s) => s.heap!.free)),
-    trimEstimate: Math.max(0, Math.min(held(last), last.heap!.free)),
-  };
+/** How much the series rose and kept: the larger of its rise over the thirds and its rise since the last collection. */
+export function keptRise(series: SeriesEvidence): number {
+  const h = series.held;
+  return Math.max(h.rise, h.sinceLastCollection ?? Number.NEGATIVE_INFINITY);
 }
 
 /**
- * Fragmentation: the allocator keeps freed memory resident at the in-use
- * floor — or kept it resident earlier in the window and still holds it as
- * free bytes (a trim returned the pages; the next burst takes them again).
+ * A leak: the series rose by at least `leakMinBytes` and did not come back
+ * (its lows rose), it was still rising in the last two thirds of the
+ * window, and the rise survived a collection — or is larger than anything
+ * a collection was seen to give back.
  */
-export function fragmentationFinding(u: UnexplainedMemory, t: Thresholds): Finding {
-  const bytes = (v: number): number => thresholdScore(v / t.fragmentationMinBytes);
-  const share = (v: number): number => thresholdScore(v / t.fragmentationMinShare);
-  const residentNow = Math.min(bytes(u.atFloor), share(u.shareOfResident));
-  const keptSinceTrim = Math.min(bytes(Math.min(u.free, u.peak)), share(u.peakShare));
-  const score = Math.max(residentNow, keptSinceTrim);
+export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresholds, what: string, durationMs: number): Finding {
+  const h = series.held;
+  const kept = keptRise(series);
+  const magnitude = thresholdScore(kept / t.leakMinBytes);
+  const stillRising = kept > 0 ? thresholdScore(h.lateRise / (STILL_RISING_SHARE * kept)) : 0;
+  const collectedAfter = h.collections[2] > 0;
+  const overFalls = kept >= RISE_OVER_FALLS * h.largestFall;
+  const survived = collectedAfter ? 1 : overFalls ? 0.6 : 0.35;
+  const score = Math.min(magnitude, stillRising, survived);
+  let state: LeakState;
+  if (score >= 0.5) state = 'rising';
+  else if (kept < t.leakMinBytes / 2) state = 'flat';
+  else if (stillRising < 0.5) state = collectedAfter || h.collections[1] + h.collections[2] >= 2 ? 'levelled' : 'unclear';
+  else state = 'unclear';
+  const lows = `lows by thirds of the window ${h.lows.map((v) => formatMB(v)).join(' → ')}`;
+  const since = h.sinceLastCollection === null ? '' : `; ${formatMB(h.sinceLastCollection)} more held since the last collection than before it`;
   const summary =
-    `the allocator keeps ${mb(u.atFloor)} MB resident that neither the program nor V8 uses ` +
-    `(${(100 * u.shareOfResident).toFixed(0)} % of anonymous RSS at the in-use floor, up to ${mb(u.peak)} MB), ` +
-    `with ${mb(u.free)} MB free in its arenas`;
-  return { kind: 'fragmentation', score, found: score >= 0.5, summary };
+    `${what} ${kept >= 0 ? 'rose' : 'fell'} ${formatMB(Math.abs(kept))} and did not come back ` +
+    `(${lows}${since}; ${formatRate(Math.max(0, kept) / Math.max(durationMs, 1), durationMs)}; ` +
+    `collections by thirds ${h.collections.join('/')}; largest fall ${formatMB(h.largestFall)})`;
+  return { kind, score, found: score >= 0.5, state, summary };
 }
 
 /** RSS drops of 8 MiB or 10 % between two samples that in-use and free memory do not explain: trims. */
-export function countTrims(samples: readonly MemorySample[]): number {
-  let trims = 0;
+export function trimIndices(samples: readonly MemorySample[]): number[] {
+  const out: number[] = [];
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1];
     const b = samples[i];
     const drop = b.process!.resident - a.process!.resident;
     if (drop >= -Math.max(8 * MiB, 0.1 * a.process!.resident)) continue;
-    if (b.heap!.inUse - a.heap!.inUse > drop / 2 && b.heap!.free - a.heap!.free > drop / 2) trims++;
+    if (b.heap!.inUse - a.heap!.inUse > drop / 2 && b.heap!.free - a.heap!.free > drop / 2) out.push(i);
   }
-  return trims;
+  return out;
+}
+
+/** How many trims {@link trimIndices} sees. */
+export function countTrims(samples: readonly MemorySample[]): number {
+  return trimIndices(samples).length;
 }

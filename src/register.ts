@@ -85,11 +85,16 @@ function start(channelPath: string): void {
   const pid = process.pid;
   running.on('sample', (sample) => send({ type: 'sample', pid, sample }));
   running.on('trim', (event) => send({ type: 'trim', pid, ...event }));
-  // Full garbage collections, for diagnose() in the CLI (the Sampler keeps its own for Sampler#diagnose).
-  const { FullGcLog } = require('./gc-log') as typeof import('./gc-log');
-  const gcs = new FullGcLog(0, (time) => send({ type: 'gc', pid, time }));
-  running.on('start', () => gcs.start());
-  running.on('stop', () => gcs.stop());
+  // Garbage collections, for diagnose() in the CLI: every full one, and
+  // scavenges at most one per 100 ms (a busy server runs dozens a second).
+  let lastMinor = Number.NEGATIVE_INFINITY;
+  running.on('collection', (c) => {
+    if (c.kind !== 'major') {
+      if (c.time - lastMinor < 100) return;
+      lastMinor = c.time;
+    }
+    send({ type: 'gc', pid, ...c });
+  });
   // A last sample at exit, so short programs end with their final state. On
   // a connected unix socket the write goes out at once, before the process ends.
   process.once('exit', () => {

@@ -8,12 +8,13 @@ import { AutoTrimmer, type AutoTrimEvent, type AutoTrimOptions, type AutoTrimSta
 import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose';
 import type { DiagnoseOptions, Diagnosis, Verdict } from './diagnose-types';
 import { invalidType } from './errors';
-import { FullGcLog } from './gc-log';
+import { CollectionLog, type Collection } from './collections';
 import { RecentCosts } from './recent-costs';
 import { Ring } from './ring';
-import { sample } from './sample';
+import { sample, sampleHeap } from './sample';
 import { trimRunning } from './trim';
 import type { MemorySample } from './types';
+import { VerdictTracker } from './verdict-tracker';
 import { booleanOption, integerOption, fractionOption, optionsObject } from './validate';
 
 /** Options of {@link Sampler}. */
@@ -59,22 +60,26 @@ export interface SamplerEvents {
   /** An auto-trim finished (`autoTrim` option). */
   trim: [result: AutoTrimEvent];
   /**
-   * The verdict of {@link Sampler.diagnose} over the history changed. Checked
-   * after a sample while someone listens, once the history holds
-   * `minSamples`, at most every 250 ms; the first change is from
-   * `'insufficient-data'`.
+   * The verdict changed. {@link Sampler.diagnose} runs after a sample while
+   * someone listens, once the history holds `minSamples`, at most every
+   * 250 ms; a new verdict is taken only when it wins 3 diagnoses in a row
+   * (and, replacing an earlier verdict, for a tenth of the history's
+   * duration): see {@link VerdictTracker}. The first change is from
+   * `'insufficient-data'`, and the verdict never returns to it.
    */
   verdict: [diagnosis: Diagnosis, previousVerdict: Verdict];
   /** A sample cost more than `maxCostShare` of the interval: the sampler backs off. */
   slow: [event: SlowSampleEvent];
+  /** A garbage collection ended (every kind), with V8's heap and in-use read right after it. */
+  collection: [collection: Collection];
 }
 
 const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
-/** Full garbage collection times kept for diagnose(): more than an hour's worth at one a second. */
-const FULL_GC_TIMES_KEPT = 4096;
+/** Collections kept for diagnose(): minutes of a busy server's scavenges, hours of full collections. */
+const COLLECTIONS_KEPT = 4096;
 /** The verdict event's diagnosis runs at most this often, whatever the interval. */
 const VERDICT_CHECK_MS = 250;
 /** How often a tick that found a trim running looks again. */
@@ -109,8 +114,13 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private lastSample: MemorySample | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly diagnoseOptions: ResolvedDiagnoseOptions;
-  private readonly fullGcs = new FullGcLog(FULL_GC_TIMES_KEPT);
-  private verdict: Verdict = 'insufficient-data';
+  private readonly collections = new CollectionLog(
+    COLLECTIONS_KEPT,
+    () => sampleHeap().heap?.inUse ?? null,
+    100,
+    (c) => this.emit('collection', c),
+  );
+  private readonly tracker = new VerdictTracker();
   private verdictCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly onAbort = (): void => {
     this.stop();
@@ -149,7 +159,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   start(): this {
     if (this.timer !== undefined || this.signal?.aborted) return this;
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.fullGcs.start();
+    this.collections.start();
     this.origin = performance.now();
     this.tickIndex = 0;
     this.effectiveIntervalMs = this.intervalMs;
@@ -164,7 +174,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     if (this.timer === undefined) return this;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.fullGcs.stop();
+    this.collections.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.wake();
     this.emit('stop');
@@ -187,14 +197,20 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   }
 
   /**
-   * {@link diagnose} over the kept history, with the times of the full
-   * garbage collections seen while sampling: leak, fragmentation or stable.
-   * `options` override the sampler's `diagnose` options.
+   * {@link diagnose} over the kept history, with the garbage collections
+   * seen while sampling: leak, fragmentation or stable. `options` override
+   * the sampler's `diagnose` options.
    */
   diagnose(options?: DiagnoseOptions): Diagnosis {
     if (options !== undefined) resolveDiagnoseOptions(options); // throws, naming the option, before any merge
-    const { fullGcTimes, ...thresholds } = this.diagnoseOptions;
-    return diagnose(this.ring.toArray(), { fullGcTimes: fullGcTimes ?? this.fullGcs.toArray(), ...thresholds, ...options });
+    const { fullGcTimes, collections, ...thresholds } = this.diagnoseOptions;
+    const given = fullGcTimes !== null ? { fullGcTimes } : { collections: collections ?? this.collections.toArray() };
+    return diagnose(this.ring.toArray(), { ...given, ...thresholds, ...options });
+  }
+
+  /** The garbage collections seen while sampling, oldest first (a copy; the latest 4096). */
+  collectionHistory(): Collection[] {
+    return this.collections.toArray();
   }
 
   /**
@@ -284,9 +300,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     if (now - this.verdictCheckedAt < VERDICT_CHECK_MS) return;
     this.verdictCheckedAt = now;
     const diagnosis = this.diagnose();
-    const previous = this.verdict;
-    if (diagnosis.verdict === previous) return;
-    this.verdict = diagnosis.verdict;
+    const previous = this.tracker.verdict;
+    if (!this.tracker.update(diagnosis, diagnosis.evidence.window.end)) return;
     this.emit('verdict', diagnosis, previous);
   }
 }

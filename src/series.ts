@@ -5,6 +5,7 @@
  * level does not leak, however high its peaks; troughs that rise do.
  * @packageDocumentation
  */
+import { heldGrowth, type HeldGrowth, type Reading } from './floors';
 import { quantile, trend, type Trend } from './stats';
 
 /**
@@ -55,8 +56,16 @@ export interface SeriesEvidence {
   swing: number;
   /** Trend of every sample: `slope` in bytes per second, x in seconds since the window's first sample. */
   trend: Trend;
-  /** Trend of the floor: what the verdicts are made of. */
+  /** Trend of the floor (Theil–Sen, Mann–Kendall): the rate the words quote. */
   floor: FloorTrend;
+  /** How far the series rose and did not come back: what the leak verdicts are made of. */
+  held: HeldGrowth;
+}
+
+/** Readings beyond the samples (taken right after collections) and the collections that count as floors, in seconds from the window's start. */
+export interface FloorEvents {
+  readings: readonly Reading[];
+  events: readonly number[];
 }
 
 /** The analysis of a series plus the indices of the samples that sit at its floor. */
@@ -142,6 +151,16 @@ export function dropRaisedTroughs(values: readonly number[], indices: readonly n
   return kept;
 }
 
+/**
+ * Indices of the troughs the series reached after falling at least
+ * `minFall` bytes, and at least a swing (a tenth of its 5–95 % spread):
+ * where something was given back, e.g. Buffers freed by a collection.
+ */
+export function fallTimes(values: readonly number[], minFall: number): number[] {
+  const swing = Math.max(minFall, SWING_SHARE * (quantile(values, 0.95) - quantile(values, 0.05)));
+  return troughs(values, swing);
+}
+
 /** The index of the lowest value in each of `count` equal runs of samples. */
 export function windowMinima(values: readonly number[], count: number): number[] {
   const n = values.length;
@@ -190,6 +209,7 @@ export function analyzeSeries(
   values: readonly number[],
   maxPoints: number,
   floor?: FloorChoice,
+  floorEvents: FloorEvents = { readings: [], events: [] },
 ): SeriesAnalysis {
   const n = values.length;
   const duration = n > 0 ? seconds[n - 1] : 0;
@@ -216,6 +236,12 @@ export function analyzeSeries(
       swing,
       trend: fit(seconds, values, thin(all, maxPoints)),
       floor: { ...floorFit, method, start, end, growth: end - start },
+      held: heldGrowth(
+        [...values.map((value, i) => ({ at: seconds[i], value })), ...floorEvents.readings],
+        floorEvents.events,
+        duration,
+        values,
+      ),
     },
     atFloor,
   };

@@ -34,7 +34,7 @@ class LiveVerdicts {
   of(p: ProcessData, now: number): Diagnosis | null {
     const cached = this.cache.get(p.pid);
     if (cached && (cached.count === p.count || now - cached.at < VERDICT_REFRESH_MS)) return cached.diagnosis;
-    const diagnosis = verdictOf(p.samples, p.fullGcTimes);
+    const diagnosis = verdictOf(p.samples, p.collections);
     this.cache.set(p.pid, { at: now, count: p.count, diagnosis });
     return diagnosis;
   }

@@ -7,6 +7,7 @@
  */
 import type { AllocatorInfo } from '../allocator';
 import type { AutoTrimEvent } from '../auto-trim';
+import type { CollectionKind } from '../collections';
 import type { MemorySample } from '../types';
 
 /** What the NDJSON file says it is (the first record). */
@@ -75,6 +76,14 @@ export interface GcRecord {
   pid: number;
   /** When it ended, ms since the epoch. */
   time: number;
+  /** Which kind (absent in files written before kinds were recorded: those list full collections only). */
+  kind?: CollectionKind;
+  /** How long it took, ms. */
+  durationMs?: number | null;
+  /** V8's used heap read right after it, bytes. */
+  v8Used?: number | null;
+  /** malloc's in-use read right after it (full collections), bytes. */
+  inUse?: number | null;
 }
 
 /** A process's channel closed: it exited (written by the CLI). */
@@ -173,6 +182,11 @@ export function checkRecord(value: unknown): RunEvent | null {
       numbers(value, '', ['time', 'rssBefore', 'rssAfter', 'released', 'durationMs']);
       break;
     case 'gc':
+      field(value, 'pid', isInteger, 'an integer');
+      field(value, 'time', isNumber, 'a number');
+      if (value.kind !== undefined) field(value, 'kind', (v): v is string => ['major', 'minor', 'incremental', 'weakcb'].includes(v as string), "'major', 'minor', 'incremental' or 'weakcb'");
+      for (const k of ['durationMs', 'v8Used', 'inUse']) if (value[k] !== undefined && value[k] !== null) field(value, k, isNumber, 'a number or null');
+      break;
     case 'exit':
       field(value, 'pid', isInteger, 'an integer');
       field(value, 'time', isNumber, 'a number');

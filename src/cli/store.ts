@@ -4,8 +4,9 @@
  * their samples, trims, and how the command ended.
  * @packageDocumentation
  */
+import type { Collection } from '../collections';
 import type { MemorySample } from '../types';
-import type { EndRecord, ProcessRecord, RunEvent, RunRecord, TrimRecord } from './records';
+import type { EndRecord, GcRecord, ProcessRecord, RunEvent, RunRecord, TrimRecord } from './records';
 import { SERIES, type SeriesKey } from './series';
 
 /** Samples kept per process for the chart and the verdict; beyond it every other one is dropped. */
@@ -16,13 +17,18 @@ const MAX_KEPT_GCS = 4096;
 /** Launchers whose own memory is not the question: npm, npx, yarn, pnpm, corepack. */
 const LAUNCHER = /(^|\/)(npm-cli|npx-cli|npm|npx|yarn|pnpm|pnpx|corepack)(\.c?js)?$/;
 
+/** A `gc` record as a collection; records written before kinds were recorded were full collections. */
+function collectionOf(r: GcRecord): Collection {
+  return { time: r.time, kind: r.kind ?? 'major', durationMs: r.durationMs ?? null, v8Used: r.v8Used ?? null, inUse: r.inUse ?? null };
+}
+
 /** One Node process of the run. */
 export class ProcessData {
   /** Samples at an even stride (all of them until there are {@link MAX_KEPT_SAMPLES}). */
   readonly samples: MemorySample[] = [];
   readonly trims: TrimRecord[] = [];
-  /** End times of its full garbage collections, oldest first (the latest {@link MAX_KEPT_GCS}). */
-  readonly fullGcTimes: number[] = [];
+  /** Its garbage collections, oldest first (the latest {@link MAX_KEPT_GCS}); files without `kind` list full ones only. */
+  readonly collections: Collection[] = [];
   /** Every sample counted, kept or not. */
   count = 0;
   first: MemorySample | undefined;
@@ -93,8 +99,8 @@ export class RunData {
         this.processes.get(record.pid)?.trims.push(record);
         break;
       case 'gc': {
-        const times = this.processes.get(record.pid)?.fullGcTimes;
-        if (times && times.push(record.time) > MAX_KEPT_GCS) times.shift();
+        const kept = this.processes.get(record.pid)?.collections;
+        if (kept && kept.push(collectionOf(record)) > MAX_KEPT_GCS) kept.shift();
         break;
       }
       case 'exit': {

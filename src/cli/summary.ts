@@ -147,7 +147,7 @@ export function summarize(data: RunData): RunSummary {
       : null,
     series: seriesSummary(primary),
     trims: primary?.trims ?? [],
-    diagnosis: primary ? verdictOf(primary.samples, primary.fullGcTimes) : null,
+    diagnosis: primary ? verdictOf(primary.samples, primary.collections) : null,
     processes: [...data.processes.values()].map((p) => processSummary(p, primary)),
   };
 }

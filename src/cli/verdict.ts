@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { diagnose } from '../diagnose';
+import type { Collection } from '../collections';
 import type { Diagnosis } from '../diagnose-types';
 import type { MemorySample } from '../types';
 import { formatBytes, formatDuration } from './format';
@@ -13,12 +14,12 @@ import { formatBytes, formatDuration } from './format';
 export type { Diagnosis };
 
 /**
- * `diagnose()` over one process's samples (oldest first), with the end
- * times of its full garbage collections, as `Sampler#diagnose()` does
- * inside a process; null without samples.
+ * `diagnose()` over one process's samples (oldest first), with its
+ * garbage collections, as `Sampler#diagnose()` does inside a process;
+ * null without samples.
  */
-export function verdictOf(samples: readonly MemorySample[], fullGcTimes: readonly number[]): Diagnosis | null {
-  return samples.length === 0 ? null : diagnose(samples, { fullGcTimes });
+export function verdictOf(samples: readonly MemorySample[], collections: readonly Collection[]): Diagnosis | null {
+  return samples.length === 0 ? null : diagnose(samples, { collections });
 }
 
 const percent = (share: number): string => `${Math.round(share * 100)} %`;

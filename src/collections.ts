@@ -1,0 +1,97 @@
+/**
+ * Every garbage collection, as the process sees it (perf_hooks `gc`
+ * entries), with V8's used heap and malloc's in-use bytes read right after
+ * it. Garbage not yet collected is the main confounder of a leak verdict:
+ * Buffers and ArrayBuffers hold malloc'd memory until V8 collects their
+ * owners, and V8's used heap counts dead objects until a full collection.
+ * Readings taken right after collections are floors that do not depend on
+ * a sample happening to land there.
+ * @packageDocumentation
+ */
+import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { Ring } from './ring';
+
+/** Which kind of collection (perf_hooks' `detail.kind`). */
+export type CollectionKind = 'major' | 'minor' | 'incremental' | 'weakcb';
+
+/** One garbage collection. */
+export interface Collection {
+  /** When it ended, ms since the epoch like `MemorySample.time`. */
+  time: number;
+  /** Mark-compact (`'major'`, the only one after which V8's heap holds live objects alone), scavenge (`'minor'`), … */
+  kind: CollectionKind;
+  /** How long it took, ms; null when not known. */
+  durationMs: number | null;
+  /** `v8.getHeapStatistics().used_heap_size` read when the process learnt of it (just after), bytes; null when not known. */
+  v8Used: number | null;
+  /** malloc's in-use bytes read just after a major collection, bytes; null when not read (minor ones, or no allocator statistics). */
+  inUse: number | null;
+}
+
+const KINDS: Record<number, CollectionKind> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/** Reads malloc's in-use bytes, or null; injected so that this module does not load the addon. */
+export type InUseReader = () => number | null;
+
+/**
+ * Records collections into a ring. In-use is read after major collections
+ * only, and at most once per `minInUseGapMs`: mallinfo2 walks the free
+ * lists under the arena locks, too dear for every scavenge.
+ */
+export class CollectionLog {
+  private readonly ring: Ring<Collection>;
+  private observer: PerformanceObserver | undefined;
+  private lastInUseRead = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    capacity: number,
+    private readonly readInUse: InUseReader | null,
+    private readonly minInUseGapMs = 100,
+    private readonly onCollection?: (c: Collection) => void,
+  ) {
+    this.ring = new Ring(capacity);
+  }
+
+  /** Starts recording; does nothing if recording. */
+  start(): void {
+    if (this.observer !== undefined) return;
+    this.observer = new PerformanceObserver((list) => {
+      const entries = list.getEntries();
+      if (entries.length === 0) return;
+      // One reading for the batch: the observer runs after the collections, not between them.
+      const v8Used = getHeapStatistics().used_heap_size;
+      for (const entry of entries) {
+        const detail = (entry as { detail?: { kind?: number } | null }).detail;
+        const kind = KINDS[detail?.kind ?? -1];
+        if (kind === undefined) continue;
+        const time = performance.timeOrigin + entry.startTime + entry.duration;
+        let inUse: number | null = null;
+        if (kind === 'major' && this.readInUse !== null && time - this.lastInUseRead >= this.minInUseGapMs) {
+          inUse = this.readInUse();
+          this.lastInUseRead = time;
+        }
+        const c: Collection = { time, kind, durationMs: entry.duration, v8Used, inUse };
+        this.ring.push(c);
+        this.onCollection?.(c);
+      }
+    });
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Stops recording; what was recorded is kept. */
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = undefined;
+  }
+
+  /** The recorded collections, oldest first (a copy). */
+  toArray(): Collection[] {
+    return this.ring.toArray();
+  }
+}
