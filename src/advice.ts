@@ -20,7 +20,7 @@ interface Window {
 /** Growth per ms of a series: its fitted floor's slope where that rises, else its kept rise over the window. */
 function ratePerMs(s: SeriesEvidence, windowMs: number): number {
   const fitted = s.floor.slope / 1000;
-  return fitted > 0 ? fitted : Math.max(0, keptRise(s)) / Math.max(1, windowMs);
+  return fitted > 0 ? fitted : (1.5 * Math.max(0, keptRise(s))) / Math.max(1, windowMs);
 }
 
 /** `rose 45.5 MB over 24 s (2.5 → 48.0 MB), about 113.8 MB/min` */
@@ -53,7 +53,7 @@ function undecided(e: Evidence, opts: Window): string | null {
   const s = f.kind === 'v8-leak' ? e.v8Used! : (e.inUse ?? e.nativeResident)!;
   const what = f.kind === 'v8-leak' ? "V8's heap" : e.inUse ? 'In-use memory (malloc)' : 'RSS outside V8';
   const why =
-    keptRise(s) < opts.leakMinBytes
+    1.5 * keptRise(s) < opts.leakMinBytes
       ? `that is still below the ${formatMB(opts.leakMinBytes)} a leak verdict needs (leakMinBytes)`
       : 'no full garbage collection has run since, so it may still be garbage not yet collected';
   return `${what} ${riseWords(s, e.window.durationMs)}; ${why}`;

@@ -90,7 +90,11 @@ export interface UnexplainedMemory {
   idle: number;
   /** `idle` as a share of anonymous RSS, 0 to 1. */
   idleShare: number;
-  /** How long the stretch judged lasted, ms: the last half of the window, or the half window before the first trim (`beforeTrim`). */
+  /**
+   * For how long at least half of `idle` stayed unused, ms, up to the
+   * window's end (or up to the first trim, `beforeTrim`). `idle` itself is
+   * judged over the last third of the window.
+   */
   idleForMs: number;
   /** The highest in-use over the stretch, bytes. */
   peakInUse: number;

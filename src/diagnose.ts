@@ -195,13 +195,12 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
       return value === null ? [] : [{ at: toSeconds(c.time), value }];
     }),
   });
-  // A native series' own falls are collections too: freed Buffers return
-  // their memory to malloc when V8 collects them, whatever the kind.
+  // A native series' own falls show garbage given back: freed Buffers
+  // return their memory to malloc when V8 collects them, whatever the kind.
   const withOwnFalls = (value: (s: MemorySample) => number, pick: (c: Collection) => number | null): FloorEvents => {
-    const values = list.map(value);
-    const own = fallTimes(values, opts.leakMinBytes / 4).map((i) => seconds[i]);
     const base = readings(pick);
-    return { readings: base.readings, events: [...base.events, ...own].sort((a, b) => a - b) };
+    const own = fallTimes(list.map(value), opts.leakMinBytes / 4).map((i) => seconds[i]);
+    return { ...base, events: [...base.events, ...own].sort((a, b) => a - b) };
   };
   const inUseValue = (s: MemorySample): number => s.heap!.inUse;
   const nativeValue = (s: MemorySample): number => s.process!.resident - s.process!.shared - s.v8.physical;
@@ -248,8 +247,8 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   const native = evidence.inUse ?? evidence.nativeResident;
   const findings = evidence.findings;
   const duration = window.durationMs;
-  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration));
-  findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration));
+  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration, { afterFullCollectionsOnly: false }));
+  findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null }));
   if (evidence.unexplained) findings.push(fragmentationFinding(evidence.unexplained, opts));
 
   // The faster-growing leak is the verdict; fragmentation is one only without a leak.

@@ -5,6 +5,7 @@
  */
 import type { Finding, FindingKind, LeakState } from './diagnose-types';
 import type { SeriesEvidence } from './series';
+import type { Trend } from './stats';
 import type { MemorySample } from './types';
 import { formatMB, formatRate } from './words';
 
@@ -26,12 +27,7 @@ export function thresholdScore(ratio: number): number {
   return ratio >= 1 ? 1 - 0.5 / ratio : 0.5 * ratio;
 }
 
-/**
- * Share of a rise that must fall in the window's last two thirds for the
- * growth to count as still going: a steady leak puts half of it there, a
- * warm-up that levelled off almost none.
- */
-const STILL_RISING_SHARE = 0.15;
+
 /**
  * Without a collection in the last third, a rise counts as held (not
  * garbage) only when it is this many times larger than any fall the series
@@ -58,38 +54,92 @@ export function samplesAfterFalls(samples: readonly MemorySample[]): number[] {
   return out;
 }
 
-/** How much the series rose and kept: the larger of its rise over the thirds and its rise since the last collection. */
+/** How much the series rose and kept: from the low of the window's first third to the low of its last. */
 export function keptRise(series: SeriesEvidence): number {
-  const h = series.held;
-  return Math.max(h.rise, h.sinceLastCollection ?? Number.NEGATIVE_INFINITY);
+  return series.held.rise;
 }
 
 /**
- * A leak: the series rose by at least `leakMinBytes` and did not come back
- * (its lows rose), it was still rising in the last two thirds of the
- * window, and the rise survived a collection — or is larger than anything
- * a collection was seen to give back.
+ * The lows of the thirds sit about two thirds of the window apart when a
+ * series rises steadily: the growth over the whole window is about this
+ * many times the kept rise.
  */
-export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresholds, what: string, durationMs: number): Finding {
+const WINDOW_PER_RISE = 1.5;
+
+/**
+ * Share of the series' typical height above its floor (garbage, work in
+ * flight) that a rise must exceed to count: lows, even right after a
+ * collection, carry some of it.
+ */
+const NOISE_SHARE = 0.5;
+
+/** Slack on a leak's pace for a flat claim (tunable while measuring: MALLINFO_FLAT_TOL). */
+const FLAT_TOL = Number(process.env.MALLINFO_FLAT_TOL ?? 1);
+
+/** Whether the pace is surely below a leak's: the upper end of its 95 % interval, over a window, under `leakMinBytes`. */
+function surelyBelow(pace: Trend | null, seconds: number, leakMinBytes: number): boolean {
+  return pace !== null && pace.slopeHigh * seconds < FLAT_TOL * leakMinBytes;
+}
+
+/** How a leak finding reads its series. */
+export interface LeakReading {
+  /**
+   * The series' floor is defined only right after full collections (V8's
+   * heap, where dead objects pile up between them): its pace comes from
+   * those readings alone, and without enough of them only a rise that more
+   * than doubled it counts.
+   */
+  afterFullCollectionsOnly: boolean;
+}
+
+/**
+ * A leak, from what stayed after collections. Rising: over the last two
+ * thirds of the window the floor rises at a leak's pace (`leakMinBytes` or
+ * more over a window), surely (the lower end of Sen's 95 % interval above
+ * 0); the lows of the thirds rose (it did not come back) by more than half
+ * the garbage the series carries; and a collection (or a fall of the series
+ * itself) in the last third confirms it — without one, only a rise larger
+ * than any recent fall counts, and weakly (score at most 0.6). Unclear: a
+ * rise at a leak's pace that is not yet sure, not confirmed, or within the
+ * garbage. Levelled: rose early, flat since. Flat: neither.
+ */
+export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresholds, what: string, durationMs: number, how: LeakReading): Finding {
   const h = series.held;
-  const kept = keptRise(series);
-  const magnitude = thresholdScore(kept / t.leakMinBytes);
-  const stillRising = kept > 0 ? thresholdScore(h.lateRise / (STILL_RISING_SHARE * kept)) : 0;
-  const collectedAfter = h.collections[2] > 0;
-  const overFalls = kept >= RISE_OVER_FALLS * h.largestFall;
-  const survived = collectedAfter ? 1 : overFalls ? 0.6 : 0.35;
-  const score = Math.min(magnitude, stillRising, survived);
+  const seconds = Math.max(durationMs, 1) / 1000;
+  // V8's heap: a pace from readings after full collections only; with too
+  // few, the samples say something only about a rise larger than the
+  // garbage V8 lets pile up before a full collection (the heap doubling).
+  const confirmedPace = h.lateConfirmedPace ?? (how.afterFullCollectionsOnly ? h.confirmedPace : null);
+  const late = confirmedPace ?? h.latePace;
+  const growth = late === null ? 0 : late.slope * seconds;
+  const sure = late !== null && late.slopeLow > 0;
+  const cameBack = h.rise > 0 && h.lateRise > 0;
+  const beyondNoise = h.rise >= NOISE_SHARE * h.amplitude;
+  const confirmed = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
+  const overFalls = h.rise >= RISE_OVER_FALLS * h.largestFall;
+  // Without a pace after full collections, V8's samples count only for a
+  // rise that a full collection confirmed (at a leak's pace), or one that
+  // more than doubled the heap.
+  const cg = h.confirmedGrowth;
+  const confirmedByFull = cg !== null && cg.seconds > 0 && (cg.bytes / cg.seconds) * seconds >= t.leakMinBytes && cg.bytes >= t.leakMinBytes;
+  const garbageBound = how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull ? Math.max(h.lows[0], t.leakMinBytes) : 0;
+  let score = 0;
+  // A growth read right after full collections is live memory: no garbage to discount.
+  if (late !== null && sure && cameBack && (beyondNoise || confirmedByFull) && h.rise >= garbageBound && (confirmed || overFalls || confirmedByFull)) {
+    const weak = !confirmed || (how.afterFullCollectionsOnly && confirmedPace === null);
+    score = Math.min(thresholdScore(growth / t.leakMinBytes), weak ? 0.6 : 1);
+  }
   let state: LeakState;
   if (score >= 0.5) state = 'rising';
-  else if (kept < t.leakMinBytes / 2) state = 'flat';
-  else if (stillRising < 0.5) state = collectedAfter || h.collections[1] + h.collections[2] >= 2 ? 'levelled' : 'unclear';
-  else state = 'unclear';
+  else if (!surelyBelow(late, seconds, t.leakMinBytes) && WINDOW_PER_RISE * h.rise >= t.leakMinBytes / 2) state = 'unclear';
+  else state = WINDOW_PER_RISE * keptRise(series) >= t.leakMinBytes ? 'levelled' : 'flat';
   const lows = `lows by thirds of the window ${h.lows.map((v) => formatMB(v)).join(' → ')}`;
-  const since = h.sinceLastCollection === null ? '' : `; ${formatMB(h.sinceLastCollection)} more held since the last collection than before it`;
+  const pace = (p: Trend | null): string =>
+    p === null ? 'unknown' : `${formatRate(p.slope / 1000, durationMs)} (95 % ${formatRate(p.slopeLow / 1000, durationMs)} to ${formatRate(p.slopeHigh / 1000, durationMs)})`;
   const summary =
-    `${what} ${kept >= 0 ? 'rose' : 'fell'} ${formatMB(Math.abs(kept))} and did not come back ` +
-    `(${lows}${since}; ${formatRate(Math.max(0, kept) / Math.max(durationMs, 1), durationMs)}; ` +
-    `collections by thirds ${h.collections.join('/')}; largest fall ${formatMB(h.largestFall)})`;
+    `${what}: ${lows}; floor pace over the last two thirds ${pace(late)} ` +
+    `(${h.confirmed} readings after collections${h.unconfirmed > 0 ? `, ${formatMB(h.unconfirmed)} above the last` : ''}); ` +
+    `typical height above the floor ${formatMB(h.amplitude)}; largest recent fall ${formatMB(h.largestFall)}`;
   return { kind, score, found: score >= 0.5, state, summary };
 }
 

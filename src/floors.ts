@@ -1,18 +1,20 @@
 /**
- * How far a memory series rose and did not come back: the lowest values it
- * took in each third of the window, and the lowest it took since its last
- * collection against the lowest before. Every number here is a value the
- * series actually took, never a fitted one, so it is never negative and
- * never below the series' own minimum.
- *
- * Why this and not a trend test: memory is the live objects plus garbage
- * not yet collected. Garbage only inflates a reading, so the lowest reading
- * in a stretch is the best bound on what was live there; right after a
- * full collection a reading is (almost) live memory alone. If the series
- * never went back below level L after its last collection, while it had
- * been as low as P before it, at least L − P more is live than was then.
+ * How far a memory series rose and kept it, and whether a collection
+ * confirmed it. Memory is the live objects plus garbage not yet collected;
+ * garbage only ever inflates a reading. So:
+ * - the lowest reading in a stretch bounds from above what was live there;
+ *   lows that rise from the first third of the window to the last mean
+ *   memory that did not come back;
+ * - a reading right after a full collection is (almost) live memory alone:
+ *   a rise of those readings is confirmed — it survived collections;
+ * - a rise after the last full collection is unconfirmed: garbage can
+ *   explain it as long as it is no larger than what collections have been
+ *   seen to give back.
+ * Every low here is a value the series took, never a fitted one, so it is
+ * never negative and never below the series' own minimum.
  * @packageDocumentation
  */
+import { quantile, trend, type Trend } from './stats';
 
 /** Per series: what stayed after collections, in bytes. */
 export interface HeldGrowth {
@@ -20,18 +22,45 @@ export interface HeldGrowth {
   lows: [number, number, number];
   /** `lows[2] − lows[0]`: how far the series rose over the window and did not come back, bytes (negative when it fell). */
   rise: number;
-  /** `lows[2] − lows[1]`: the part of the rise in the last two thirds; near 0 when growth has levelled off (warm-up, a cache filled). */
+  /** `lows[2] − lows[1]`: the part of the rise in the last two thirds; near 0 when growth has levelled off. */
   lateRise: number;
-  /**
-   * Lowest value since the last collection minus the lowest before it,
-   * bytes: a lower bound of how much more is live now than then; null with
-   * no collection in the window after its first third.
-   */
-  sinceLastCollection: number | null;
-  /** The largest fall the series made in the last two thirds of the window (a peak to a later low), bytes: what a collection was recently seen to give back. */
-  largestFall: number;
   /** Collections (the floor events used) in the first, middle and last third. */
   collections: [number, number, number];
+  /** Readings right after collections (at most one per collection, the lower of the collection's own and the next sample's), oldest first. */
+  confirmed: number;
+  /**
+   * Theil–Sen trend of the readings right after collections, slope in bytes
+   * per second with Sen's 95 % interval; null with fewer than 3.
+   */
+  confirmedPace: Trend | null;
+  /** The same over the last two thirds of the window; null with fewer than 3 there. */
+  lateConfirmedPace: Trend | null;
+  /** The last reading right after a collection, bytes, and when (seconds from the window's start); null without one. */
+  lastConfirmed: { at: number; value: number } | null;
+  /** How far the last third's low is above the last confirmed reading, bytes (0 when below): a rise no collection has confirmed yet. */
+  unconfirmed: number;
+  /**
+   * The last confirmed reading less the lowest reading before it, bytes,
+   * and the seconds between them: a lower bound of how much more is live
+   * than was then (a reading right after a full collection is live memory;
+   * any earlier reading was at least what was live then); null without a
+   * confirmed reading after the window's first sixth.
+   */
+  confirmedGrowth: { bytes: number; seconds: number } | null;
+  /** Theil–Sen trend of the lows of equal blocks of the window (6 to 24 blocks, every reading): the floor's pace without collections; null with fewer than 3 readings. */
+  pace: Trend | null;
+  /** The same over the blocks of the last two thirds: whether the floor still rises, unaffected by an early warm-up. */
+  latePace: Trend | null;
+  /** The largest fall the series made in the last two thirds of the window (a peak to a later low), bytes: what collections were recently seen to give back. */
+  largestFall: number;
+  /**
+   * How high the series typically stands above its floor: the 90th
+   * percentile of each sample's height above the floor's trend line over
+   * the last two thirds of the window, bytes.
+   * Garbage and work in flight; a low, even one read right after a
+   * collection, can carry a good part of it.
+   */
+  amplitude: number;
 }
 
 /** A value at a time, seconds since the window's first sample. */
@@ -39,6 +68,10 @@ export interface Reading {
   at: number;
   value: number;
 }
+
+/** Fewest and most blocks whose lows the pace is fitted to. */
+const MIN_BLOCKS = 6;
+const MAX_BLOCKS = 24;
 
 function thirdOf(at: number, duration: number): 0 | 1 | 2 {
   if (duration <= 0) return 2;
@@ -57,13 +90,60 @@ export function largestFall(values: readonly number[]): number {
   return fall;
 }
 
-/**
- * The held growth of one series. `readings` are the samples' values and
- * any readings taken right after collections; `events` the times of the
- * collections that count as floors (full ones for V8's heap), seconds,
- * both from the window's first sample; `duration` the window, seconds.
- */
-export function heldGrowth(readings: readonly Reading[], events: readonly number[], duration: number, sampleValues: readonly number[]): HeldGrowth {
+/** The lowest reading in each of `count` equal spans of the window. */
+function blockLows(readings: readonly Reading[], duration: number, count: number): Reading[] {
+  const lows: (Reading | undefined)[] = new Array(count).fill(undefined);
+  for (const r of readings) {
+    const k = duration > 0 ? Math.min(count - 1, Math.max(0, Math.floor((count * r.at) / duration))) : 0;
+    const low = lows[k];
+    if (low === undefined || r.value < low.value) lows[k] = r;
+  }
+  return lows.filter((r): r is Reading => r !== undefined);
+}
+
+function paceOf(points: readonly Reading[]): Trend | null {
+  if (points.length < 3) return null;
+  return trend(
+    points.map((r) => r.at),
+    points.map((r) => r.value),
+  );
+}
+
+/** Inputs of {@link heldGrowth}; times in seconds from the window's first sample. */
+export interface HeldInputs {
+  /** Sample times and values, oldest first. */
+  samples: readonly Reading[];
+  /** Readings taken right after collections (a Sampler's collection records). */
+  afterCollections: readonly Reading[];
+  /** When the collections that count as floors ended: full ones when known. */
+  events: readonly number[];
+  /** The window's duration. */
+  duration: number;
+}
+
+/** Readings right after each event: the lower of the event's own reading and the first sample after it. */
+function confirmedReadings(input: HeldInputs): Reading[] {
+  const out: Reading[] = [];
+  const own = [...input.afterCollections].sort((a, b) => a.at - b.at);
+  let s = 0;
+  let o = 0;
+  for (const at of [...input.events].sort((a, b) => a - b)) {
+    while (s < input.samples.length && input.samples[s].at < at) s++;
+    while (o < own.length && own[o].at < at) o++;
+    const candidates: Reading[] = [];
+    if (s < input.samples.length) candidates.push(input.samples[s]);
+    if (o < own.length && own[o].at - at < 0.01) candidates.push({ at, value: own[o].value });
+    if (candidates.length === 0) continue;
+    const best = candidates.reduce((a, b) => (b.value < a.value ? b : a));
+    if (out.length === 0 || out[out.length - 1].at !== best.at) out.push({ at: Math.max(at, 0), value: best.value });
+  }
+  return out;
+}
+
+/** The held growth of one series. */
+export function heldGrowth(input: HeldInputs): HeldGrowth {
+  const { duration } = input;
+  const readings = [...input.samples, ...input.afterCollections];
   const lows: [number, number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   for (const r of readings) {
     const k = thirdOf(r.at, duration);
@@ -74,24 +154,35 @@ export function heldGrowth(readings: readonly Reading[], events: readonly number
   if (!Number.isFinite(lows[0])) lows[0] = lows[1];
   if (!Number.isFinite(lows[2])) lows[2] = lows[1];
   const collections: [number, number, number] = [0, 0, 0];
-  for (const e of events) collections[thirdOf(e, duration)]++;
-  let sinceLastCollection: number | null = null;
-  const last = events.length > 0 ? Math.max(...events) : Number.NaN;
-  if (last >= duration / 3) {
-    let before = Number.POSITIVE_INFINITY;
-    let after = Number.POSITIVE_INFINITY;
-    for (const r of readings) {
-      if (r.at < last) before = Math.min(before, r.value);
-      else after = Math.min(after, r.value);
-    }
-    if (Number.isFinite(before) && Number.isFinite(after)) sinceLastCollection = after - before;
+  for (const e of input.events) collections[thirdOf(e, duration)]++;
+  const confirmed = confirmedReadings(input);
+  const lastConfirmed = confirmed.length > 0 ? confirmed[confirmed.length - 1] : null;
+  let confirmedGrowth: HeldGrowth['confirmedGrowth'] = null;
+  if (lastConfirmed !== null && lastConfirmed.at >= duration / 6) {
+    let low: Reading | null = null;
+    for (const r of readings) if (r.at < lastConfirmed.at && (low === null || r.value < low.value)) low = r;
+    if (low !== null) confirmedGrowth = { bytes: lastConfirmed.value - low.value, seconds: lastConfirmed.at - low.at };
   }
+  const values = input.samples.map((r) => r.value);
+  const blocks = Math.max(MIN_BLOCKS, Math.min(MAX_BLOCKS, Math.floor(values.length / 4)));
+  const lowsOfBlocks = blockLows(readings, duration, blocks);
+  const pace = paceOf(lowsOfBlocks);
+  const recent = input.samples.filter((r) => r.at >= duration / 3);
+  const heights = pace === null ? [] : recent.map((r) => r.value - (pace.intercept + pace.slope * r.at));
   return {
     lows,
     rise: lows[2] - lows[0],
     lateRise: lows[2] - lows[1],
-    sinceLastCollection,
-    largestFall: largestFall(sampleValues.slice(Math.floor(sampleValues.length / 3))),
     collections,
+    confirmed: confirmed.length,
+    confirmedPace: paceOf(confirmed),
+    lateConfirmedPace: paceOf(confirmed.filter((r) => r.at >= duration / 3)),
+    lastConfirmed,
+    confirmedGrowth,
+    unconfirmed: lastConfirmed === null ? 0 : Math.max(0, lows[2] - lastConfirmed.value),
+    pace,
+    latePace: paceOf(lowsOfBlocks.filter((r) => r.at >= duration / 3)),
+    largestFall: largestFall(values.slice(Math.floor(values.length / 3))),
+    amplitude: heights.length > 0 ? Math.max(0, quantile(heights, 0.9)) : 0,
   };
 }

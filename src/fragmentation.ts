@@ -3,8 +3,8 @@
  * resident and that the program does not take back for a long stretch.
  * Free memory that in-use reaches into again and again (a cache churning
  * at its limit, bursts every few seconds) is headroom: trimming it would
- * be undone at once and cost page faults. What no in-use peak reached in
- * the last half of the window is memory a trim would return for good, as
+ * be undone at once and cost page faults. What no in-use peak reached over
+ * a long stretch (a third of the window or more) is memory a trim would return for good, as
  * long as the program keeps to that peak.
  * @packageDocumentation
  */
@@ -29,25 +29,54 @@ interface Stretch {
   toMs: number;
 }
 
-/** Resident native memory that no in-use value reached over `samples[from..to)`. */
-function stretchIdle(samples: readonly MemorySample[], from: number, to: number): Stretch {
-  let lowResident = Number.POSITIVE_INFINITY;
-  let lowAt = from;
-  let peakInUse = 0;
-  // Samples miss the top of a burst: its peak may lie up to one interval's
-  // largest climb above the highest sample.
-  let step = 0;
-  for (let i = from; i < to; i++) {
+/** What no in-use value reached over `samples[from..to)`, accumulated over a growing suffix. */
+class Suffix {
+  lowResident = Number.POSITIVE_INFINITY;
+  lowAt = 0;
+  peakInUse = 0;
+  /** Samples miss the top of a burst: its peak may lie up to one interval's largest climb above the highest sample. */
+  step = 0;
+
+  add(samples: readonly MemorySample[], i: number, to: number): void {
     const r = nativeResident(samples[i]);
-    if (r < lowResident) {
-      lowResident = r;
-      lowAt = i;
+    if (r < this.lowResident) {
+      this.lowResident = r;
+      this.lowAt = i;
     }
-    peakInUse = Math.max(peakInUse, samples[i].heap!.inUse);
-    if (i > from) step = Math.max(step, samples[i].heap!.inUse - samples[i - 1].heap!.inUse);
+    this.peakInUse = Math.max(this.peakInUse, samples[i].heap!.inUse);
+    if (i + 1 < to) this.step = Math.max(this.step, samples[i + 1].heap!.inUse - samples[i].heap!.inUse);
   }
-  const idle = Math.max(0, lowResident - peakInUse - step);
-  return { idle, idleShare: idle / Math.max(1, anon(samples[lowAt])), peakInUse, fromMs: samples[from].time, toMs: samples[to - 1].time };
+
+  stretch(samples: readonly MemorySample[], from: number, to: number): Stretch {
+    const idle = Math.max(0, this.lowResident - this.peakInUse - this.step);
+    return { idle, idleShare: idle / Math.max(1, anon(samples[this.lowAt])), peakInUse: this.peakInUse, fromMs: samples[from].time, toMs: samples[to - 1].time };
+  }
+}
+
+/**
+ * What stayed resident and unused through the last `minMs` before
+ * `samples[to − 1]` (at least that long: freed memory unused for a long
+ * stretch, as against headroom the program takes back at its own cadence),
+ * with the stretch extended back for as long as at least half of that
+ * amount stayed unused.
+ */
+function idleStretch(samples: readonly MemorySample[], start: number, to: number, minMs: number): Stretch {
+  const suffix = new Suffix();
+  const end = samples[to - 1].time;
+  let i = to - 1;
+  for (; i >= start; i--) {
+    suffix.add(samples, i, to);
+    if (end - samples[i].time >= minMs) break;
+  }
+  const judged = suffix.stretch(samples, Math.max(i, start), to);
+  let longest = judged;
+  for (i--; i >= start; i--) {
+    suffix.add(samples, i, to);
+    const s = suffix.stretch(samples, i, to);
+    if (s.idle < judged.idle / 2) break;
+    longest = s;
+  }
+  return { ...judged, fromMs: longest.fromMs };
 }
 
 /** The index of the first sample at or after `time`. */
@@ -59,21 +88,22 @@ function indexAt(samples: readonly MemorySample[], time: number): number {
 
 /**
  * Resident memory neither in-use nor V8 explains, and how much of it no
- * in-use peak reached in the last half of the window (or, when trims
- * happened, in the last half of what came before the first of them). Samples need
+ * in-use peak reached over the last third of the window (when trims
+ * happened, also over the last third of what came before the first), and
+ * for how long at least half of that stayed unused. Samples need
  * `heap` and `process`.
  */
 export function unexplainedMemory(samples: readonly MemorySample[]): UnexplainedMemory {
   const n = samples.length;
   const start = samples[0].time;
   const end = samples[n - 1].time;
-  let stretch = stretchIdle(samples, indexAt(samples, end - (end - start) / 2), n);
+  const minMs = (end - start) / 3;
+  let stretch = idleStretch(samples, 0, n, minMs);
   let beforeTrim = false;
   const trims = trimIndices(samples);
-  if (trims.length > 0 && samples[trims[0]].time - start >= (end - start) / 3) {
-    // The last half of the window before the first trim: after it, RSS no longer shows what glibc keeps.
-    const stop = trims[0];
-    const before = stretchIdle(samples, indexAt(samples, start + (samples[stop - 1].time - start) / 2), stop);
+  if (trims.length > 0 && samples[trims[0]].time - start >= minMs) {
+    // Before the first trim: after it, RSS no longer shows what glibc keeps.
+    const before = idleStretch(samples, 0, trims[0], (samples[trims[0] - 1].time - start) / 3);
     if (before.idle > stretch.idle) {
       stretch = before;
       beforeTrim = true;

@@ -236,12 +236,12 @@ export function analyzeSeries(
       swing,
       trend: fit(seconds, values, thin(all, maxPoints)),
       floor: { ...floorFit, method, start, end, growth: end - start },
-      held: heldGrowth(
-        [...values.map((value, i) => ({ at: seconds[i], value })), ...floorEvents.readings],
-        floorEvents.events,
+      held: heldGrowth({
+        samples: values.map((value, i) => ({ at: seconds[i], value })),
+        afterCollections: floorEvents.readings,
+        events: floorEvents.events,
         duration,
-        values,
-      ),
+      }),
     },
     atFloor,
   };
