@@ -26,6 +26,18 @@ const rows = byFamily(cases).map((f) => ({
   'most changes': f.maxChanges,
 }));
 console.table(rows);
+const spans = [
+  ['under 30 s', (c) => c.durationMs < 30_000],
+  ['30–60 s', (c) => c.durationMs >= 30_000 && c.durationMs < 60_000],
+  ['60 s and more', (c) => c.durationMs >= 60_000],
+];
+console.log('\nBy window length:');
+for (const [name, keep] of spans) {
+  const some = cases.filter(keep);
+  const wrong = some.filter((c) => !c.right && c.verdict !== 'insufficient-data').length;
+  const open = some.filter((c) => c.verdict === 'insufficient-data').length;
+  console.log(`  ${name.padEnd(14)} ${String(some.length).padStart(4)} cases: right ${some.length - wrong - open}, no verdict yet ${open}, wrong verdict ${wrong}`);
+}
 const changed = cases.filter((c) => c.changes > 1).length;
 console.log(`cases with more than one verdict change after the first verdict: ${changed} of ${cases.length}`);
 if (values.wrong) {

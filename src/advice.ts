@@ -47,15 +47,12 @@ function externalFollows(e: Evidence): boolean {
 }
 
 /** The series whose rise left the verdict open, with why. */
-function undecided(e: Evidence, opts: Window): string | null {
+function undecided(e: Evidence): string | null {
   const f = e.findings.find((x) => x.state === 'unclear');
   if (!f) return null;
   const s = f.kind === 'v8-leak' ? e.v8Used! : (e.inUse ?? e.nativeResident)!;
   const what = f.kind === 'v8-leak' ? "V8's heap" : e.inUse ? 'In-use memory (malloc)' : 'RSS outside V8';
-  const why =
-    1.5 * keptRise(s) < opts.leakMinBytes
-      ? `that is still below the ${formatMB(opts.leakMinBytes)} a leak verdict needs (leakMinBytes)`
-      : 'no full garbage collection has run since, so it may still be garbage not yet collected';
+  const why = f.why ?? 'the samples cannot tell it from garbage yet';
   return `${what} ${riseWords(s, e.window.durationMs)}; ${why}`;
 }
 
@@ -67,7 +64,7 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
   let text: string;
   switch (verdict) {
     case 'insufficient-data': {
-      const open = undecided(e, opts);
+      const open = undecided(e);
       if (open) return `No verdict yet: ${open}. Keep sampling.`;
       return (
         `No verdict yet: ${e.window.samples} samples over ${formatSpan(e.window.durationMs)}; ` +
@@ -89,7 +86,7 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       const u = e.unexplained!;
       text =
         `Fragmentation, not a leak: ${formatMB(u.idle)} of freed memory stayed resident and unused for ${formatSpan(u.idleForMs)}` +
-        `${u.beforeTrim ? ' until a trim returned it' : ''} while in-use peaked at ${formatMB(u.peakInUse)} (${over}).`;
+        `${u.beforeTrim ? ' until a trim returned it' : ''} while in-use peaked at ${formatMB(u.peakInUse)}; ${span}, ${e.window.samples} samples.`;
       break;
     }
     case 'stable': {
@@ -187,7 +184,7 @@ export function adviceFor(verdict: Verdict, e: Evidence, opts: Window, v8Limit: 
   switch (verdict) {
     case 'insufficient-data': {
       const interval = Number.isFinite(e.window.intervalMs) ? e.window.intervalMs : null;
-      if (undecided(e, opts)) {
+      if (undecided(e)) {
         const more = Math.max(e.window.durationMs / 2, (interval ?? 1000) * 10);
         return [
           `Keep sampling for about ${formatSpan(more)} more: a leak shows as a rise that survives full garbage collections; garbage not yet collected falls back at the next one.`,

@@ -135,6 +135,8 @@ export interface Finding {
   found: boolean;
   /** For the leak findings: how the series behaved. */
   state?: LeakState;
+  /** For an `'unclear'` leak finding: why the samples cannot decide yet, in words. */
+  why?: string;
   /** The finding in one sentence, with its numbers. */
   summary: string;
 }

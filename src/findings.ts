@@ -121,7 +121,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   // rise that a full collection confirmed (at a leak's pace), or one that
   // more than doubled the heap.
   const cg = h.confirmedGrowth;
-  const confirmedByFull = cg !== null && cg.seconds > 0 && (cg.bytes / cg.seconds) * seconds >= t.leakMinBytes && cg.bytes >= t.leakMinBytes;
+  const confirmedByFull = how.afterFullCollectionsOnly && cg !== null && cg.seconds > 0 && (cg.bytes / cg.seconds) * seconds >= t.leakMinBytes && cg.bytes >= t.leakMinBytes;
   const garbageBound = how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull ? Math.max(h.lows[0], t.leakMinBytes) : 0;
   let score = 0;
   // A growth read right after full collections is live memory: no garbage to discount.
@@ -130,9 +130,17 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     score = Math.min(thresholdScore(growth / t.leakMinBytes), weak ? 0.6 : 1);
   }
   let state: LeakState;
+  let why: string | undefined;
   if (score >= 0.5) state = 'rising';
-  else if (!surelyBelow(late, seconds, t.leakMinBytes) && WINDOW_PER_RISE * h.rise >= t.leakMinBytes / 2) state = 'unclear';
-  else state = WINDOW_PER_RISE * keptRise(series) >= t.leakMinBytes ? 'levelled' : 'flat';
+  else if (!surelyBelow(late, seconds, t.leakMinBytes) && WINDOW_PER_RISE * h.rise >= t.leakMinBytes / 2) {
+    state = 'unclear';
+    if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
+    else if (how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull)
+      why = 'no full garbage collection has confirmed it: dead objects pile up in the heap until one runs';
+    else if (!sure) why = `its floor swings too much to tell yet whether it still rises (it stands up to ${formatMB(h.amplitude)} above it)`;
+    else if (!(beyondNoise || confirmedByFull)) why = `that is within the ${formatMB(h.amplitude)} of garbage and work in flight it carries`;
+    else why = 'nothing confirms it yet: no collection since, and collections have given back as much before';
+  } else state = WINDOW_PER_RISE * keptRise(series) >= t.leakMinBytes ? 'levelled' : 'flat';
   const lows = `lows by thirds of the window ${h.lows.map((v) => formatMB(v)).join(' → ')}`;
   const pace = (p: Trend | null): string =>
     p === null ? 'unknown' : `${formatRate(p.slope / 1000, durationMs)} (95 % ${formatRate(p.slopeLow / 1000, durationMs)} to ${formatRate(p.slopeHigh / 1000, durationMs)})`;
@@ -140,7 +148,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     `${what}: ${lows}; floor pace over the last two thirds ${pace(late)} ` +
     `(${h.confirmed} readings after collections${h.unconfirmed > 0 ? `, ${formatMB(h.unconfirmed)} above the last` : ''}); ` +
     `typical height above the floor ${formatMB(h.amplitude)}; largest recent fall ${formatMB(h.largestFall)}`;
-  return { kind, score, found: score >= 0.5, state, summary };
+  return { kind, score, found: score >= 0.5, state, ...(why ? { why } : {}), summary };
 }
 
 /** RSS drops of 8 MiB or 10 % between two samples that in-use and free memory do not explain: trims. */

@@ -3,15 +3,14 @@
 
 const MiB = 1024 * 1024;
 const mb = (bytes) => `${(bytes / MiB).toFixed(1)} MB`;
-const perHour = (bytesPerSecond) => `${((bytesPerSecond * 3600) / MiB).toFixed(1)} MB/hour`;
 
 function seriesLine(label, s) {
   if (!s) return `  ${label.padEnd(18)} not measured`;
-  const f = s.floor;
+  const h = s.held;
+  const pace = h.latePace ? `${mb(h.latePace.slope * 60)}/min late` : 'no pace';
   return (
-    `  ${label.padEnd(18)} floor ${mb(f.start)} → ${mb(f.end)} (${perHour(f.slope)}, Kendall τ ${f.tau.toFixed(2)}, ` +
-    `p ${f.pValue.toPrecision(2)}, ${f.points} ${f.method}); range ${mb(s.min)}–${mb(s.max)}, now ${mb(s.latest)}; ` +
-    `fit through every sample ${perHour(s.trend.slope)}`
+    `  ${label.padEnd(18)} lows by thirds ${h.lows.map(mb).join(' → ')} (${pace}; ${h.confirmed} readings after collections); ` +
+    `range ${mb(s.min)}–${mb(s.max)}, now ${mb(s.latest)}`
   );
 }
 
@@ -36,13 +35,13 @@ export function describeDiagnosis(d) {
   const u = e.unexplained;
   if (u) {
     lines.push(
-      `  ${'not explained'.padEnd(18)} ${mb(u.atFloor)} of RSS at the in-use floor is neither in use nor V8's heap ` +
-        `(${(100 * u.shareOfResident).toFixed(0)} % of anonymous RSS; up to ${mb(u.peak)}); glibc keeps ${mb(u.free)} free; ` +
-        `a trim would give back about ${mb(u.trimEstimate)} now`,
+      `  ${'kept unused'.padEnd(18)} ${mb(u.idle)} of native RSS stayed resident and unused over the last third ` +
+        `(${(100 * u.idleShare).toFixed(0)} % of anonymous RSS; unused for ${(u.idleForMs / 1000).toFixed(1)} s; in-use peaked at ${mb(u.peakInUse)}); ` +
+        `glibc keeps ${mb(u.free)} free; a trim would give back about ${mb(u.trimEstimate)} now`,
     );
   }
   if (e.findings.length > 0) {
-    const full = e.fullGcs === null ? '' : `, ${e.fullGcs} full collections recorded`;
+    const full = e.fullGcs === null ? '' : `, ${e.fullGcs} full collections recorded${e.collections === null ? '' : ` (${e.collections} of any kind)`}`;
     lines.push(`  ${'seen'.padEnd(18)} ${e.gcs} falls of V8's heap (collections)${full}${e.trims === null ? '' : `, ${e.trims} trims`}`);
     lines.push(`  ${'scores'.padEnd(18)} ${e.findings.map((f) => `${f.kind} ${f.score.toFixed(2)}`).join(', ')} (found at 0.50 or more)`);
   }

@@ -1,0 +1,80 @@
+// diagnose() over the recorded corpus of real workloads (test/corpus, made
+// by scripts/corpus/generate.mjs): every trace replayed as a Sampler would
+// have seen it, at its own interval and thinned to slower ones. Each
+// trace's label comes from how its workload was built, checked by gc()
+// probes and a trim in the run that recorded it, never by diagnose().
+// `npm run bench` prints the full confusion matrix (bench/verdicts.mjs).
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface Case {
+  file: string;
+  family: string;
+  label: string;
+  intervalMs: number;
+  durationMs: number;
+  verdict: string;
+  summary: string;
+  right: boolean;
+  changes: number;
+  firstVerdictAtMs: number | null;
+}
+interface Corpus {
+  loadCorpus(): { file: string; family: string; label: string; intervalMs: number; samples: unknown[] }[];
+}
+interface Score {
+  scoreCorpus(traces: unknown[], options?: { timeline?: boolean; every?: number; intervals?: (t: { intervalMs: number }) => number[] }): Case[];
+  confusionLines(cases: Case[]): string[];
+}
+
+const { loadCorpus } = (await import('./corpus/load.mjs')) as Corpus;
+const { scoreCorpus, confusionLines } = (await import('./corpus/score.mjs')) as Score;
+const traces = loadCorpus();
+let cases: Case[] = [];
+beforeAll(() => {
+  cases = scoreCorpus(traces);
+  console.log(confusionLines(cases).join('\n'));
+});
+
+/** Families whose free memory is working-set churn the program takes back: never fragmentation, never a trim. */
+const CHURN = ['bounded-buffer-cache', 'lru-bounded-cache', 'warmup-cache', 'buffer-sawtooth', 'js-garbage-sawtooth'];
+const LEAKS = ['native-leak', 'v8-leak'];
+const wrongVerdict = (c: Case): boolean => !c.right && c.verdict !== 'insufficient-data';
+const describeCase = (c: Case): string => `${c.family} ${c.file} @${c.intervalMs} ms: ${c.label} → ${c.verdict}: ${c.summary}`;
+
+describe('the corpus', () => {
+  it('holds at least 200 labelled traces of every verdict, from many families', () => {
+    expect(traces.length).toBeGreaterThanOrEqual(200);
+    for (const label of ['native-leak', 'v8-leak', 'fragmentation', 'stable']) {
+      expect(new Set(traces.filter((t) => t.label === label).map((t) => t.family)).size).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
+
+describe('diagnose() over the corpus', () => {
+  it('never calls a leak stable once a Sampler at 1 s or faster has run 60 s', () => {
+    const bad = cases.filter((c) => LEAKS.includes(c.label) && c.verdict === 'stable' && c.durationMs >= 60_000 && c.intervalMs <= 1000);
+    expect(bad.map(describeCase)).toEqual([]);
+  });
+
+  it('never calls working-set churn fragmentation, nor advises a trim there', () => {
+    const bad = cases.filter((c) => CHURN.includes(c.family) && c.verdict === 'fragmentation');
+    expect(bad.map(describeCase)).toEqual([]);
+  });
+
+  it('gives a wrong verdict (not just none yet) in at most 1 % of cases', () => {
+    const wrong = cases.filter(wrongVerdict);
+    expect(wrong.length, wrong.map(describeCase).join('\n')).toBeLessThanOrEqual(Math.floor(cases.length / 100));
+  });
+
+  it('is right in most cases, and in more once the window reaches 60 s', () => {
+    const share = (some: Case[]): number => some.filter((c) => c.right).length / some.length;
+    expect(share(cases)).toBeGreaterThanOrEqual(0.65);
+    expect(share(cases.filter((c) => c.durationMs >= 60_000))).toBeGreaterThanOrEqual(share(cases) - 0.05);
+  });
+
+  it('changes a Sampler’s verdict at most once after its first, sampling every second', () => {
+    const timeline = scoreCorpus(traces, { timeline: true, every: 4, intervals: (t) => [Math.max(1000, t.intervalMs)] });
+    const flapping = timeline.filter((c) => c.changes > 1);
+    expect(flapping.map(describeCase)).toEqual([]);
+  });
+});
