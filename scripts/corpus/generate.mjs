@@ -6,7 +6,7 @@
 //   node scripts/corpus/generate.mjs [--family F[,G]] [--runs N] [--long N]
 //        [--seed S] [--concurrency 3] [--out test/corpus] [--drop-mallinfo]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,10 +75,25 @@ const todo = runs.filter((r) => !known.has(`${r.family}:${r.seed}`));
 const started = performance.now();
 console.error(`${todo.length} runs (${runs.length - todo.length} already in the index), concurrency ${concurrency}`);
 
+/** How fast the verified memory grew over the run, MiB a minute (what "a leak of ≥ 1 MB/min" is measured against). */
+function growthMiBPerMinute(t) {
+  const grew = t.label === 'v8-leak' ? t.verification.v8Growth : t.verification.inUseGrowth;
+  return Number((grew / 1048576 / (t.durationMs / 60_000)).toFixed(2));
+}
+
 function saveIndex() {
   index.traces.sort((a, b) => a.file.localeCompare(b.file));
+  for (const t of index.traces) t.growthMiBPerMinute ??= growthMiBPerMinute(t);
+  const count = (list, key) => {
+    const counts = {};
+    for (const x of list) counts[x[key]] = (counts[x[key]] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort());
+  };
+  index.counts = { traces: index.traces.length, byLabel: count(index.traces, 'label'), byFamily: count(index.traces, 'family'), rejectedByFamily: count(index.rejected, 'family') };
   index.generatedWith = 'node scripts/corpus/generate.mjs';
-  writeFileSync(indexFile, `${JSON.stringify(index, null, 1)}\n`);
+  // Written whole and renamed, so that a reader (or a commit) never sees half a file.
+  writeFileSync(`${indexFile}.tmp`, `${JSON.stringify(index, null, 1)}\n`);
+  renameSync(`${indexFile}.tmp`, indexFile);
 }
 
 /** Runs one workload process; resolves with its result line, or throws with its stderr. */

@@ -23,6 +23,16 @@ async function burst(count, size, keepEvery, chunks) {
   return survivors;
 }
 
+/**
+ * One full collection right after a burst. It stands in for the collection
+ * a busy server's next allocations would trigger within a second or two;
+ * an idle process may otherwise hold the burst's garbage for most of the
+ * run (V8 collects when it allocates), which is garbage, not fragmentation.
+ */
+function collectSoon(ctx) {
+  ctx.gc();
+}
+
 /** What runs after the bursts: nothing, or light traffic that keeps nothing. */
 function afterwards(p) {
   if (p.after === 'idle') return () => {};
@@ -46,13 +56,14 @@ export const fragmentationFamilies = {
     label: 'fragmentation',
     // DESIGN's story: N × Buffer.alloc(50_000), about 1 % kept.
     params: (d) => ({ count: d.int(5000, 15000), sizeBytes: d.pick([50_000, 50_000, 40_000, 64_000, 100_000]), keepEvery: d.int(50, 200), chunks: d.int(5, 40), ...common(d) }),
-    start: async (p) => {
+    start: async (p, ctx) => {
       let survivors = [];
       return {
         async run(durationMs) {
           const t0 = performance.now();
           await sleep(durationMs * p.startShare);
           survivors = await burst(p.count, p.sizeBytes, p.keepEvery, p.chunks);
+          collectSoon(ctx);
           await idleRest(p, t0, durationMs);
         },
         continue: (ms) => idleRest(p, performance.now(), ms),
@@ -64,7 +75,7 @@ export const fragmentationFamilies = {
     label: 'fragmentation',
     // Bursts a few seconds apart, each replacing the previous one's survivors; the last part of the run is idle.
     params: (d) => ({ bursts: d.int(2, 6), gapMs: d.int(1000, 5000), count: d.int(4000, 10000), sizeBytes: d.pick([20_000, 30_000, 50_000, 80_000, 100_000]), keepEvery: d.int(50, 150), chunks: d.int(5, 20), ...common(d) }),
-    start: async (p) => {
+    start: async (p, ctx) => {
       let survivors = [];
       return {
         async run(durationMs) {
@@ -74,6 +85,7 @@ export const fragmentationFamilies = {
           for (let b = 0; b < p.bursts; b++) {
             const count = Math.round(p.count * (0.8 + 0.2 * ((b * 7919) % 5) / 4));
             survivors = await burst(count, p.sizeBytes, p.keepEvery, p.chunks);
+            collectSoon(ctx);
             await sleep(gapMs);
           }
           await idleRest(p, t0, durationMs);
@@ -87,7 +99,7 @@ export const fragmentationFamilies = {
     label: 'fragmentation',
     // Large Buffers (above the initial 128 KiB mmap threshold): the first frees raise glibc's threshold, so later rounds come from the heap and fragment it.
     params: (d) => ({ rounds: d.int(2, 5), sizeKB: d.pick([160, 200, 256, 400, 512]), roundMB: d.int(150, 450), keepEvery: d.int(40, 120), ...common(d) }),
-    start: async (p) => {
+    start: async (p, ctx) => {
       const survivors = [];
       const size = p.sizeKB * KiB;
       return {
@@ -97,6 +109,7 @@ export const fragmentationFamilies = {
           const count = Math.round((p.roundMB * MiB) / size);
           for (let r = 0; r < p.rounds; r++) {
             survivors.push(...(await burst(count, size, p.keepEvery, 10)));
+            collectSoon(ctx);
             await sleep(Math.min(2000, durationMs * 0.05));
           }
           await idleRest(p, t0, durationMs);
