@@ -31,6 +31,16 @@ function serviceFamily(server, extra = () => ({})) {
   };
 }
 
+/**
+ * How long to run on after the trim to see whether the churn takes the
+ * freed memory back: the time to replace ~40 MiB (a collection cycle's
+ * garbage), between 4 and 30 s.
+ */
+function churnContinueMs(bytesPerSecond) {
+  if (bytesPerSecond <= 0) return 4000;
+  return Math.round(Math.min(30_000, Math.max(4000, (1000 * 40 * MiB) / bytesPerSecond)));
+}
+
 /** A Map cache of `entries` Buffers of `entryKB`, filled within `fillShare` of the run, then entries replaced at `replacePerSec`. */
 function bufferCache(p) {
   const cache = new Map();
@@ -71,13 +81,19 @@ export const stableFamilies = {
   'bounded-buffer-cache': {
     label: 'stable',
     // A Map of Buffers at its size limit, entries replaced all the time: working-set churn, RSS flat.
-    params: (d) => ({ entryKB: d.pick([8, 16, 40, 40, 64]), entries: d.int(500, 4000), fillShare: round(d.uniform(0.05, 0.25)), replacePerSec: d.int(50, 600) }),
+    params: (d) => {
+      const entryKB = d.pick([8, 16, 40, 40, 64]);
+      // At least 2 MB/s of replacements: the churn takes freed memory back within seconds.
+      return { entryKB, entries: d.int(500, 4000), fillShare: round(d.uniform(0.05, 0.25)), replacePerSec: d.int(Math.max(50, Math.ceil(2048 / entryKB)), 600) };
+    },
+    continueMs: (p) => churnContinueMs(p.replacePerSec * p.entryKB * KiB),
     start: async (p) => bufferCache(p),
   },
   'warmup-cache': {
     label: 'stable',
     // A cache that fills during the first 20–40 % of the run and then stays level (no replacement or a little).
     params: (d) => ({ entryKB: d.pick([4, 16, 40, 100]), entries: d.int(200, 2000), fillShare: round(d.uniform(0.2, 0.4)), replacePerSec: d.pick([0, 0, 5, 20]) }),
+    continueMs: (p) => churnContinueMs(p.replacePerSec * p.entryKB * KiB),
     start: async (p) => bufferCache(p),
   },
   'lru-bounded-cache': {
