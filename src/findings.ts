@@ -132,7 +132,12 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   let state: LeakState;
   let why: string | undefined;
   if (score >= 0.5) state = 'rising';
-  else if (!surelyBelow(late, seconds, t.leakMinBytes) && WINDOW_PER_RISE * h.rise >= t.leakMinBytes / 2) {
+  else if (
+    // V8's samples alone (no pace after full collections) are garbage until a full collection says otherwise:
+    // only a rise of a leak's size leaves the question open.
+    !surelyBelow(late, seconds, t.leakMinBytes) &&
+    WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : t.leakMinBytes / 2)
+  ) {
     state = 'unclear';
     if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
     else if (how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull)
