@@ -13,7 +13,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],
     projects: [
-      { extends: true, test: { name: 'slow', include: SLOW_SUITES } },
+      // The packed tarball is made once (npm pack with both prebuilds) for the
+      // suites that install it.
+      { extends: true, test: { name: 'slow', include: SLOW_SUITES, globalSetup: ['test/packed-package.setup.ts'] } },
       { extends: true, test: { name: 'scenarios', include: SCENARIO_SUITES, sequence: { groupOrder: 1 } } },
     ],
   },

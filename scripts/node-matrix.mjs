@@ -15,41 +15,19 @@
 // anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyProject, installTarball, LOAD_AND_SAMPLE, pack, root, stagePrebuiltPackage } from './package-tools.mjs';
+import { emptyProject, installTarball, LOAD_AND_SAMPLE, nodeCache as cache, nodePackage, pack, root, stagePrebuiltPackage } from './package-tools.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const versions = (option('versions') ?? '22,24,26').split(',').filter(Boolean);
 const skipHost = args.includes('--skip-host');
 const smoke = !args.includes('--no-smoke');
-const cache = process.env.MALLINFO_NODE_CACHE ?? join(homedir(), '.cache', 'mallinfo-node-matrix');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 // npm test's suite, then npm run test:slow's (vitest.slow.config.mts).
 const SLOW = ['--config', 'vitest.slow.config.mts'];
 const ARCH_DIRS = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
-
-/**
- * Installs `node-linux-<arch>@<major>` into the cache (once) and returns
- * the package directory (bin/node, include/node for node-gyp).
- */
-function nodePackage(arch, major) {
-  const name = `node-linux-${arch}`;
-  const prefix = join(cache, `${arch}-${major}`);
-  const dir = join(prefix, 'node_modules', name);
-  if (!existsSync(join(dir, 'bin', 'node'))) {
-    mkdirSync(prefix, { recursive: true });
-    console.log(`node-matrix: installing ${name}@${major} into ${prefix}`);
-    // --force: npm refuses a package whose "cpu" is not this machine's.
-    const flags = arch === process.arch ? [] : ['--force'];
-    const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...flags, `${name}@${major}`], {
-      encoding: 'utf8',
-    });
-    if (npm.status !== 0) throw new Error(`npm install ${name}@${major} failed:\n${npm.stderr}`);
-  }
-  return dir;
-}
 
 /** Runs vitest with `node` (extra arguments: another config); returns its counts from the summary reporter's line. */
 function runSuite(label, node, env, vitestArgs = []) {
