@@ -1,5 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import { SCENARIO_SUITES, SLOW_SUITES } from './test/slow-suites.mts';
+import { PACKED_SUITES, SCENARIO_SUITES, SLOW_SUITES } from './test/slow-suites.mts';
 import SummaryReporter from './test/summary-reporter.mts';
 
 // `npm test`: the fast inner loop. The slow real-process suites run with
@@ -14,6 +14,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/stress/**', ...SLOW_SUITES, ...SCENARIO_SUITES],
+    exclude: [...configDefaults.exclude, 'test/stress/**', ...SLOW_SUITES, ...PACKED_SUITES, ...SCENARIO_SUITES],
   },
 });

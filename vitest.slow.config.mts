@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { SCENARIO_SUITES, SLOW_SUITES } from './test/slow-suites.mts';
+import { PACKED_SUITES, SCENARIO_SUITES, SLOW_SUITES } from './test/slow-suites.mts';
 import SummaryReporter from './test/summary-reporter.mts';
 
 // `npm run test:slow`: the suites that start real programs (see
@@ -13,9 +13,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', new SummaryReporter()],
     projects: [
+      { extends: true, test: { name: 'slow', include: SLOW_SUITES } },
       // The packed tarball is made once (npm pack with both prebuilds) for the
       // suites that install it.
-      { extends: true, test: { name: 'slow', include: SLOW_SUITES, globalSetup: ['test/packed-package.setup.ts'] } },
+      { extends: true, test: { name: 'packed', include: PACKED_SUITES, globalSetup: ['test/packed-package.setup.ts'] } },
       { extends: true, test: { name: 'scenarios', include: SCENARIO_SUITES, sequence: { groupOrder: 1 } } },
     ],
   },

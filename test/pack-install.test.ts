@@ -75,7 +75,6 @@ function useInstalledPackage(project: string, env: NodeJS.ProcessEnv): void {
   );
   const vitest = run('node', [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'leak.test.mjs'], project, env);
   expect(vitest.status, vitest.stdout + vitest.stderr).toBe(0);
-  // eslint-disable-next-line no-control-regex
   expect(vitest.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+2 passed \(2\)/);
 }
 

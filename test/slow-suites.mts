@@ -4,12 +4,16 @@
 // npm pack and install, cross-compiled prebuilds) and takes tens of seconds
 // to minutes on its own.
 export const SLOW_SUITES = [
-  'test/prebuild.test.ts', // npm run prebuilds (x64 + arm64 cross-build), pack, install, a musl build from source
-  'test/pack-install.test.ts', // the packed tarball installed with no compiler / --ignore-scripts; arm64 under qemu
   'test/testing-runners.test.ts', // vitest and node:test run nested on leak fixtures
   'test/testing-package.test.ts', // the testing entry point compiled and loaded as a consumer would
   'test/cli-html.test.ts', // the HTML report opened in Chromium
   'test/docs-examples.test.ts', // every code block of README.md and docs/*.md, run
+];
+
+/** The suites that install the packed tarball (made once for them by test/packed-package.setup.ts). */
+export const PACKED_SUITES = [
+  'test/prebuild.test.ts', // the prebuilds' symbol versions, the tarball's files, a musl build from source
+  'test/pack-install.test.ts', // the tarball installed with no compiler / --ignore-scripts; arm64 under qemu
 ];
 
 /** Runs last in the slow suite: real memory-heavy workloads that would skew the others' timings. */
