@@ -8,7 +8,9 @@
 //   prelude: const log = console;            code put before the block (repeatable)
 //   file server.js: <one line of code>       a file written next to it (repeatable)
 //   env: NAME=value                          an environment variable (repeatable)
+//   link: examples                           a symlink to the checkout's examples/ next to it (repeatable)
 //   kill-after-ms: 2500                      a server: stopped after this long; it must not fail before
+//   exit-code: 1                             the exit code it must end with (default 0)
 //   timeout-ms: 60000                        how long it may take (default 60 s)
 //   expect: <regular expression>             its output (stdout + stderr) must match (multiline)
 //   -->
@@ -25,7 +27,9 @@ export interface Directives {
   prelude: string[];
   files: Record<string, string>;
   env: Record<string, string>;
+  links: string[];
   killAfterMs: number | null;
+  exitCode: number;
   timeoutMs: number;
   expect: RegExp[];
 }
@@ -54,7 +58,7 @@ export function docFiles(root: string): string[] {
 }
 
 function parseDirectives(comment: string, problems: string[]): Directives {
-  const d: Directives = { runner: 'node', prelude: [], files: {}, env: {}, killAfterMs: null, timeoutMs: 60_000, expect: [] };
+  const d: Directives = { runner: 'node', prelude: [], files: {}, env: {}, links: [], killAfterMs: null, exitCode: 0, timeoutMs: 60_000, expect: [] };
   const lines = comment.replace(/^docs-example/, '').split('\n').map((l) => l.trim()).filter(Boolean);
   for (const line of lines) {
     const file = /^file ([\w./-]+):\s?(.*)$/.exec(line);
@@ -67,7 +71,9 @@ function parseDirectives(comment: string, problems: string[]): Directives {
     if (key === 'runner' && (value === 'node' || value === 'vitest' || value === 'node-test')) d.runner = value;
     else if (key === 'prelude') d.prelude.push(value);
     else if (key === 'env' && value.includes('=')) d.env[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+    else if (key === 'link' && /^[\w.-]+$/.test(value)) d.links.push(value);
     else if (key === 'kill-after-ms' && Number(value) > 0) d.killAfterMs = Number(value);
+    else if (key === 'exit-code' && Number.isInteger(Number(value))) d.exitCode = Number(value);
     else if (key === 'timeout-ms' && Number(value) > 0) d.timeoutMs = Number(value);
     else if (key === 'expect') d.expect.push(new RegExp(value, 'm'));
     else problems.push(`unknown directive ${JSON.stringify(line)}`);

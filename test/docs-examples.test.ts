@@ -5,7 +5,7 @@
 // output blocks are tagged ```text. Docs added later are picked up as they are.
 // The directives a block may carry are described in test/docs-blocks.ts.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,7 @@ async function runBlock(block: DocBlock): Promise<Outcome> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(block.directives.files)) writeFileSync(join(dir, name), text);
+  for (const name of block.directives.links) symlinkSync(join(root, name), join(dir, name));
   if (isShell(block.lang)) {
     writeFileSync(join(dir, 'example.sh'), shellScript(block));
     return exec('sh', ['example.sh'], dir, block);
@@ -113,7 +114,7 @@ describe('the docs’ code blocks', () => {
       const outcome = await runBlock(block);
       const report = `${block.doc}:${block.line} said:\n${outcome.output}`;
       if (outcome.killedByUs) expect(outcome.signal, report).toBe('SIGTERM');
-      else expect(outcome.code, report).toBe(0);
+      else expect(outcome.code, report).toBe(block.directives.exitCode);
       for (const pattern of block.directives.expect) expect(outcome.output, report).toMatch(pattern);
     },
     120_000,
