@@ -8,6 +8,9 @@ export const SLOW_SUITES = [
   'test/testing-package.test.ts', // the testing entry point compiled and loaded as a consumer would
   'test/cli-html.test.ts', // the HTML report opened in Chromium
   'test/docs-examples.test.ts', // every code block of README.md and docs/*.md, run
+  'test/allocators.test.ts', // child processes under LD_PRELOADed jemalloc, tcmalloc and mimalloc
+  'test/cli-preload.test.ts', // the CLI from a copy of the package, over real programs
+  'test/package.test.ts', // tsc type-checks consumer projects; the addon's symbol versions
 ];
 
 /** The suites that install the packed tarball (made once for them by test/packed-package.setup.ts). */
