@@ -4,7 +4,8 @@
 //   <!-- not-run: why -->                    never run (counted, with the reason)
 //   <!-- docs-example runner: vitest -->     a one-line directive
 //   <!-- docs-example                        or several, one per line:
-//   runner: node | vitest | node-test        how to run it (default: node)
+//   runner: node | vitest | node-test        how to run it (default: vitest for a block that imports
+//                                            from 'vitest', node-test for 'node:test', else node)
 //   prelude: const log = console;            code put before the block (repeatable)
 //   file server.js: <one line of code>       a file written next to it (repeatable)
 //   env: NAME=value                          an environment variable (repeatable)
@@ -57,8 +58,15 @@ export function docFiles(root: string): string[] {
   return ['README.md', ...docs];
 }
 
-function parseDirectives(comment: string, problems: string[]): Directives {
-  const d: Directives = { runner: 'node', prelude: [], files: {}, env: {}, links: [], killAfterMs: null, exitCode: 0, timeoutMs: 60_000, expect: [] };
+/** A test file runs under its runner unless a directive says otherwise. */
+function defaultRunner(code: string): Directives['runner'] {
+  if (/from ['"]vitest['"]/.test(code)) return 'vitest';
+  if (/from ['"]node:test['"]/.test(code)) return 'node-test';
+  return 'node';
+}
+
+function parseDirectives(comment: string, problems: string[], runner: Directives['runner']): Directives {
+  const d: Directives = { runner, prelude: [], files: {}, env: {}, links: [], killAfterMs: null, exitCode: 0, timeoutMs: 60_000, expect: [] };
   const lines = comment.replace(/^docs-example/, '').split('\n').map((l) => l.trim()).filter(Boolean);
   for (const line of lines) {
     const file = /^file ([\w./-]+):\s?(.*)$/.exec(line);
@@ -109,8 +117,8 @@ export function parseBlocks(root: string, doc: string): DocBlock[] {
     const comment = commentAbove(lines, i);
     const notRun = comment?.startsWith('not-run:') ? comment.slice('not-run:'.length).trim() : null;
     if (notRun === '') problems.push('not-run needs a reason');
-    const directives = parseDirectives(comment?.startsWith('docs-example') ? comment : '', problems);
     const code = lines.slice(i + 1, end).map((l) => l.slice(open[1].length)).join('\n');
+    const directives = parseDirectives(comment?.startsWith('docs-example') ? comment : '', problems, defaultRunner(code));
     blocks.push({ doc, line: i + 1, lang, code, notRun, directives, problems });
     i = end;
   }
