@@ -1,5 +1,7 @@
 // Packing and installing the package the way a user gets it, shared by the
-// tests (test/prebuild.test.ts) and the Node matrix's arm64 smoke test.
+// slow suite (test/packed-package.setup.ts, test/prebuild.test.ts,
+// test/pack-install.test.ts) and the Node matrix (its Node binaries from the
+// npm registry, its arm64 smoke test).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

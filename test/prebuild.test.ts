@@ -45,7 +45,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 const LOAD = ['-e', LOAD_AND_SAMPLE];
 
-describe('npm run prebuilds', () => {
+describe('npm run prebuilds (run by npm pack: prepack)', () => {
   it.each(['x64', 'arm64'] as const)(
     `writes prebuilds/linux-%s/mallinfo.glibc.node needing at most GLIBC_${CEILING.GLIBC}, GLIBCXX_${CEILING.GLIBCXX}, CXXABI_${CEILING.CXXABI}`,
     (arch) => {
