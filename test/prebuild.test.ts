@@ -1,13 +1,14 @@
-// End to end, as a user gets the package: `npm run prebuilds` (x64 and a
-// cross-compiled arm64), `npm pack`, then `npm install` of the tarball into
-// an empty project on a PATH without any compiler — the prebuild must load.
-// And on musl the glibc prebuild must never be chosen: a source build is.
+// End to end, as a user gets the package: `npm pack` (its prepack runs
+// `npm run prebuilds`: x64 and a cross-compiled arm64; done once for the slow
+// suite by test/packed-package.setup.ts), then `npm install` of the tarball
+// into an empty project on a PATH without any compiler — the prebuild must
+// load. And on musl the glibc prebuild must never be chosen: a source build is.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyProject, installTarball, LOAD_AND_SAMPLE, pack, stagePrebuiltPackage } from '../scripts/package-tools.mjs';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { emptyProject, installTarball, LOAD_AND_SAMPLE } from '../scripts/package-tools.mjs';
 import { compareVersions, neededLibraries, neededVersions } from './elf';
 import { root } from './helpers';
 
@@ -18,8 +19,8 @@ const CEILING: Record<string, string> = { GLIBC: '2.28', GLIBCXX: '3.4.21', CXXA
 
 const scratch = mkdtempSync(join(tmpdir(), 'mallinfo-prebuild-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const pkg = join(scratch, 'package');
-let tarball = '';
+const pkg = inject('packedFrom');
+const tarball = inject('packedTarball');
 
 function commandPath(command: string): string | null {
   const out = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
@@ -44,13 +45,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 const LOAD = ['-e', LOAD_AND_SAMPLE];
 
-beforeAll(() => {
-  // Build in a copy, so that this file does not rebuild under the others.
-  stagePrebuiltPackage(pkg);
-  tarball = pack(pkg, scratch);
-}, 240_000);
-
-describe('npm run prebuilds', () => {
+describe('npm run prebuilds (run by npm pack: prepack)', () => {
   it.each(['x64', 'arm64'] as const)(
     `writes prebuilds/linux-%s/mallinfo.glibc.node needing at most GLIBC_${CEILING.GLIBC}, GLIBCXX_${CEILING.GLIBCXX}, CXXABI_${CEILING.CXXABI}`,
     (arch) => {

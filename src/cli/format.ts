@@ -4,20 +4,9 @@
  * @packageDocumentation
  */
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+import { formatBytes } from '../units';
 
-/** `bytes` in the largest unit that keeps it at or above 1 (1 MB = 2^20 bytes); `n/a` for null. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return 'n/a';
-  const sign = bytes < 0 ? '-' : '';
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${sign}${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit]}`;
-}
+export { formatBytes };
 
 /** A growth rate in bytes per minute, signed (`+3.2 MB/min`); `n/a` for null. */
 export function formatRate(bytesPerMinute: number | null | undefined): string {
