@@ -5,6 +5,8 @@
  * that cannot start, 1 for an unreadable file).
  * @packageDocumentation
  */
+import { attach } from './attach';
+import { AttachError } from './attach-target';
 import { parseCli, USAGE, UsageError } from './args';
 import { SpawnError } from './child';
 import { FileError } from './ndjson';
@@ -21,6 +23,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return run(cli.run);
     case 'report':
       return report(cli.report);
+    case 'attach':
+      return attach(cli.attach);
   }
 }
 
@@ -32,7 +36,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`mallinfo: ${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof SpawnError) {
+    } else if (error instanceof SpawnError || error instanceof AttachError) {
       process.stderr.write(`mallinfo: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {
