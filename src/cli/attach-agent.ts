@@ -167,9 +167,9 @@ function endInspector(): void {
 }
 
 /**
- * Stops sampling, forgets the package's modules it loaded, and, when asked
- * (the watchdog), closes the inspector: the CLI closes it with a separate
- * evaluation, which then gets no answer. Safe to
+ * Stops sampling, forgets the package's modules it loaded, and, when asked,
+ * closes the inspector (which ends the CLI's session: its evaluation then
+ * gets no answer). Safe to
  * call when not attached (after `--once`, or after the watchdog).
  */
 export function detach(token: string | null, closeInspector: boolean): string {

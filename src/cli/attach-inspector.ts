@@ -87,6 +87,15 @@ function gone(pid: number): boolean {
 export async function openInspector(target: TargetInfo, timeouts: AttachTimeouts): Promise<InspectorEndpoint> {
   const { pid, inspect } = target;
   const before = ownListeningSockets(pid);
+  if (inspect.openAtStart) {
+    // Started with --inspect: its inspector is one of its sockets (the named port first), unless closed since.
+    const candidates = [...before].sort((a, b) => Number(b.port === inspect.port) - Number(a.port === inspect.port));
+    for (const socket of candidates) {
+      if (isLoopback(socket.address) && (await isNodeInspector(socket.address, socket.port, timeouts.connectMs))) {
+        return { host: socket.address, port: socket.port, openedByUs: false };
+      }
+    }
+  }
   if (inspect.port !== 0) {
     const own = before.find((s) => s.port === inspect.port && isLoopback(s.address));
     if (own && (await isNodeInspector(own.address, own.port, timeouts.connectMs))) return { host: own.address, port: own.port, openedByUs: false };
@@ -136,6 +145,8 @@ interface ProtocolReply {
 export class InspectorSession {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: ProtocolReply) => void; reject: (e: Error) => void }>();
+  /** Set when the target answered that its context is gone: it is exiting. */
+  targetExiting = false;
   /** Settles when the connection closes (the target exited, or close()). */
   readonly closed: Promise<void>;
 
@@ -192,7 +203,11 @@ export class InspectorSession {
       const params = { expression, includeCommandLineAPI: true, returnByValue: true, awaitPromise: true, silent: true };
       this.socket.send(JSON.stringify({ id, method: 'Runtime.evaluate', params }));
     }).finally(() => clearTimeout(timer));
-    if (reply.error) throw new AttachError(`the target refused an evaluation: ${reply.error.message ?? 'unknown error'}`, 1);
+    if (reply.error) {
+      // An exiting target has no context left, and (a session being connected) waits for it to disconnect.
+      if (/Cannot find context/.test(reply.error.message ?? '')) this.targetExiting = true;
+      throw new AttachError(`the target refused an evaluation: ${reply.error.message ?? 'unknown error'}`, 1);
+    }
     const thrown = reply.result?.exceptionDetails;
     if (thrown) throw new AttachError(`in the target: ${thrown.exception?.description?.split('\n')[0] ?? thrown.text ?? 'an exception'}`, 1);
     return reply.result?.result?.value;

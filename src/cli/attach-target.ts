@@ -27,6 +27,8 @@ export interface InspectAddress {
   host: string;
   /** 0: a port the kernel picks. */
   port: number;
+  /** Whether `--inspect`, `--inspect-brk` or `--inspect-wait` opened it at start-up already. */
+  openAtStart: boolean;
 }
 
 /** A TCP socket the target listens on, from /proc/PID/net/tcp{,6}. */
@@ -61,9 +63,9 @@ function read(pid: number, file: string): string {
 /** `[host:]port` of an inspect option; the host keeps its brackets off. */
 export function parseInspectValue(value: string, current: InspectAddress): InspectAddress {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value);
-  if (match) return { host: match[1] ?? match[2], port: Number(match[3]) };
-  if (/^\d+$/.test(value)) return { host: current.host, port: Number(value) };
-  return { host: value, port: current.port };
+  if (match) return { ...current, host: match[1] ?? match[2], port: Number(match[3]) };
+  if (/^\d+$/.test(value)) return { ...current, port: Number(value) };
+  return { ...current, host: value };
 }
 
 /**
@@ -72,11 +74,12 @@ export function parseInspectValue(value: string, current: InspectAddress): Inspe
  * says otherwise (the last one wins, NODE_OPTIONS first as Node reads it).
  */
 export function inspectAddressOf(nodeOptions: readonly string[]): InspectAddress {
-  let address: InspectAddress = { host: '127.0.0.1', port: 9229 };
+  let address: InspectAddress = { host: '127.0.0.1', port: 9229, openAtStart: false };
   for (let i = 0; i < nodeOptions.length; i++) {
     const match = INSPECT_OPTION.exec(nodeOptions[i]);
     if (!match) continue;
     const [, name, value] = match;
+    if (name.startsWith('inspect') && name !== 'inspect-port') address = { ...address, openAtStart: true };
     if (value !== undefined) address = parseInspectValue(value, address);
     else if ((name === 'inspect-port' || name === 'debug-port') && i + 1 < nodeOptions.length) address = parseInspectValue(nodeOptions[++i], address);
   }

@@ -31,6 +31,14 @@ const PACKAGE_ROOT = join(__dirname, '..', '..');
 /** How long the inspector may take to stop listening after detach. */
 const CLOSE_WAIT_MS = 3000;
 
+/** The agent detaches on its own when not drained for this long (the CLI was killed): 5 drains at the slowest. */
+const WATCHDOG_MS = 5000;
+
+/** How often the CLI drains the target's records: every sample, from 200 ms to 1 s. */
+function pollIntervalMs(intervalMs: number): number {
+  return Math.min(1000, Math.max(200, intervalMs));
+}
+
 const call = (expression: string): string => `require(${JSON.stringify(AGENT)}).${expression}`;
 
 /** Resolves on the first stop signal (Ctrl-C, SIGTERM, SIGHUP); the listeners go with dispose(). */
@@ -61,18 +69,23 @@ class StopRequest {
  */
 async function detach(target: TargetInfo, endpoint: InspectorEndpoint, session: InspectorSession | undefined, token: string | null, timeouts: AttachTimeouts): Promise<string | null> {
   if (session?.open) {
-    await session.evaluate(call(`detach(${JSON.stringify(token)}, false)`), timeouts.connectMs).catch(() => undefined);
-    // process._debugEnd() (what inspector.close() wraps) ends this session too: no answer comes, the connection closes.
-    if (endpoint.openedByUs) await session.evaluate('process._debugEnd()', timeouts.connectMs).catch(() => undefined);
+    // Closing the inspector (process._debugEnd()) ends this session too: then no answer comes, the connection closes.
+    await session.evaluate(call(`detach(${JSON.stringify(token)}, ${endpoint.openedByUs})`), timeouts.connectMs).catch(() => undefined);
     await session.close(timeouts.connectMs);
   }
   if (!endpoint.openedByUs) return null;
+  if (session === undefined && isAlive(target.pid)) {
+    // The connection failed after SIGUSR1 opened the inspector: one more try, only to close it.
+    const closer = await InspectorSession.connect(endpoint, timeouts.connectMs).catch(() => undefined);
+    await closer?.evaluate('process._debugEnd()', timeouts.connectMs).catch(() => undefined);
+    await closer?.close(timeouts.connectMs);
+  }
   const deadline = Date.now() + CLOSE_WAIT_MS;
   while (Date.now() < deadline) {
     if (!isAlive(target.pid) || !inspectorListening(target.pid, endpoint)) return null;
     await sleep(25);
   }
-  return `the inspector of pid ${target.pid} still listens on port ${endpoint.port}; it closes itself within 10 s once nobody samples (or restart the process)`;
+  return `the inspector of pid ${target.pid} still listens on port ${endpoint.port}; only a restart of the process closes it now`;
 }
 
 function isAlive(pid: number): boolean {
@@ -82,6 +95,12 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(25);
+  return !isAlive(pid);
 }
 
 function mallinfoVersion(): string {
@@ -103,8 +122,8 @@ interface Sink {
 }
 
 /** Samples for the duration (or until a stop signal or the target's exit); returns the trim, if asked. */
-async function sample(args: AttachArgs, session: InspectorSession, sink: Sink, token: string, stop: StopRequest, timeouts: AttachTimeouts): Promise<{ trim: TrimRecord | null; dropped: number }> {
-  const pollMs = Math.min(1000, Math.max(200, args.intervalMs));
+async function sample(args: AttachArgs, session: InspectorSession, sink: Sink, hello: ProcessRecord, token: string, stop: StopRequest, timeouts: AttachTimeouts): Promise<{ trim: TrimRecord | null; dropped: number }> {
+  const pollMs = pollIntervalMs(args.intervalMs);
   let dropped = 0;
   const drain = async (): Promise<void> => {
     const out = JSON.parse((await session.evaluate(call(`drain(${JSON.stringify(token)})`), timeouts.evaluateMs)) as string) as AgentDrain;
@@ -112,25 +131,34 @@ async function sample(args: AttachArgs, session: InspectorSession, sink: Sink, t
     for (const r of out.records) sink.record(r);
   };
   const until = Date.now() + args.durationMs;
-  while (stop.received === null && session.open && Date.now() < until) {
+  while (stop.received === null && session.open && !session.targetExiting && Date.now() < until) {
     const wait = new AbortController();
     await Promise.race([sleep(Math.min(pollMs, until - Date.now()), undefined, { signal: wait.signal }).catch(() => undefined), stop.promise, session.closed]);
     wait.abort();
-    if (session.open) await drain().catch(ignoreIfClosed(session));
+    if (session.open) await drain().catch(ignoreIfClosed(session, hello.pid));
   }
   let trim: TrimRecord | null = null;
-  if (args.trim && session.open && stop.received === null) {
-    trim = JSON.parse((await session.evaluate(call(`trimNow(${JSON.stringify(token)})`), timeouts.evaluateMs)) as string) as TrimRecord;
-    sink.record(trim);
-    await drain().catch(ignoreIfClosed(session));
+  if (args.trim && session.open && !session.targetExiting && stop.received === null) {
+    const text = await session.evaluate(call(`trimNow(${JSON.stringify(token)})`), timeouts.evaluateMs).catch(ignoreIfClosed(session, hello.pid));
+    if (typeof text === 'string') {
+      trim = JSON.parse(text) as TrimRecord;
+      sink.record(trim);
+      await drain().catch(ignoreIfClosed(session, hello.pid));
+    }
   }
   return { trim, dropped };
 }
 
-/** An error of an evaluation that failed because the target went away is not one: the run ends there. */
-function ignoreIfClosed(session: InspectorSession): (error: unknown) => void {
-  return (error) => {
-    if (session.open) throw error;
+/**
+ * An evaluation that failed because the target is exiting is not an error:
+ * the run ends there (an exiting target answers "Cannot find context"
+ * before its connection closes).
+ */
+function ignoreIfClosed(session: InspectorSession, pid: number): (error: unknown) => Promise<void> {
+  return async (error) => {
+    if (session.targetExiting) return;
+    await Promise.race([session.closed, sleep(1000)]);
+    if (session.open && isAlive(pid)) throw error;
   };
 }
 
@@ -178,7 +206,7 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
   try {
     session = await InspectorSession.connect(endpoint, timeouts.connectMs);
     if (token === null) return await once(args, session, timeouts);
-    const options: AgentStartOptions = { token, intervalMs: args.intervalMs, watchdogMs: Math.max(10_000, 10 * args.intervalMs), closeInspector: endpoint.openedByUs };
+    const options: AgentStartOptions = { token, intervalMs: args.intervalMs, watchdogMs: WATCHDOG_MS, closeInspector: endpoint.openedByUs };
     const hello = JSON.parse((await session.evaluate(call(`start(${JSON.stringify(options)})`), timeouts.evaluateMs)) as string) as ProcessRecord;
     sink.record({
       type: 'run',
@@ -193,7 +221,7 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
       allocatorEnv: hello.allocatorEnv,
     });
     sink.record(hello);
-    result = await sample(args, session, sink, token, stop, timeouts);
+    result = await sample(args, session, sink, hello, token, stop, timeouts);
   } finally {
     leftOpen = await detach(target, endpoint, session, token, timeouts);
     stop.dispose();
@@ -204,7 +232,8 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
       if (leftOpen !== null) process.stderr.write(`mallinfo: ${leftOpen}\n`);
     }
   }
-  const exited = !isAlive(target.pid);
+  // An exiting target finishes once the session is gone: give it a moment.
+  const exited = session?.targetExiting === true ? await waitForExit(target.pid, 2000) : !isAlive(target.pid);
   const now = Date.now();
   if (exited) {
     sink.record({ type: 'exit', pid: target.pid, time: now });

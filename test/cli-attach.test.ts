@@ -1,0 +1,173 @@
+// `mallinfo attach <pid>` end to end: real target processes (a leaking, a
+// fragmenting and a stable server; CommonJS and ESM), attached from another
+// process as a user would, while a client loop keeps requesting from them.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ownListeningSockets } from '../lib/cli/attach-target.js';
+import { clientLoop, httpGet, startTarget, targetState, waitFor, type Target } from './attach-helpers';
+import { lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
+import { MiB } from './helpers';
+
+const dir = scratchDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const targets: Target[] = [];
+afterEach(() => {
+  for (const t of targets.splice(0)) t.stop();
+});
+
+async function target(script: string, mode: string, options?: Parameters<typeof startTarget>[2]): Promise<Target> {
+  const t = await startTarget(script, mode, options);
+  targets.push(t);
+  return t;
+}
+
+/** Ports the target listens on, apart from its HTTP server. */
+function otherPorts(t: Target): number[] {
+  return ownListeningSockets(t.pid)
+    .map((s) => s.port)
+    .filter((p) => p !== t.port);
+}
+
+describe('mallinfo attach: verdicts, and nothing left behind', () => {
+  it('calls a leaking CommonJS server a native leak; the target serves throughout; afterwards no port, timer, listener or module of ours remains', async () => {
+    const t = await target('target.cjs', 'leak');
+    const before = await targetState(t);
+    const client = clientLoop(t.port);
+    const ndjson = join(dir, 'leak.ndjson');
+    const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '100ms', '--json', '--ndjson', ndjson]);
+    const served = await client.stop();
+    expect(result.code, result.stderr).toBe(0);
+    expect(served.failed).toEqual([]);
+    expect(served.ok).toBeGreaterThan(20);
+    const summary = lastJsonLine(result.stdout);
+    expect(summary.primary.pid).toBe(t.pid);
+    expect(summary.diagnosis).toMatchObject({ verdict: 'native-leak' });
+    // The records are run records: `mallinfo report` reads them and says the same.
+    const records = readRecords(ndjson);
+    expect(records[0]).toMatchObject({ type: 'run', format: 'mallinfo-run', command: [process.execPath, expect.stringMatching(/target\.cjs$/)] });
+    expect(records.filter((r) => r.type === 'sample').length).toBeGreaterThanOrEqual(20);
+    const report = await runCli(['report', ndjson, '--json']);
+    expect(lastJsonLine(report.stdout).diagnosis).toMatchObject({ verdict: 'native-leak' });
+    // Detached: the inspector port is closed, and the target holds nothing of ours.
+    expect(otherPorts(t)).toEqual([]);
+    const after = await targetState(t);
+    expect(after.resources).toEqual(before.resources);
+    expect(after.listeners).toEqual(before.listeners);
+    expect(after.mallinfoModules).toEqual([]);
+    expect(t.stderr()).toMatch(/Debugger listening on ws:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('calls a fragmenting ESM server fragmentation', async () => {
+    const t = await target('target.mjs', 'fragment');
+    const client = clientLoop(t.port);
+    const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '50ms', '--json', '--quiet']);
+    const served = await client.stop();
+    expect(result.code, result.stderr).toBe(0);
+    expect(served.failed).toEqual([]);
+    expect(lastJsonLine(result.stdout).diagnosis).toMatchObject({ verdict: 'fragmentation' });
+    expect(otherPorts(t)).toEqual([]);
+  });
+
+  it('does not call a stable ESM server a leak, and leaves its V8 heap as it found it', async () => {
+    const t = await target('target.mjs', 'stable');
+    const before = await targetState(t);
+    const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '100ms', '--json', '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const { diagnosis } = lastJsonLine(result.stdout);
+    expect(['stable', 'insufficient-data']).toContain(diagnosis.verdict);
+    const after = await targetState(t);
+    expect(after.resources).toEqual(before.resources);
+    expect(after.listeners).toEqual(before.listeners);
+    expect(after.mallinfoModules).toEqual([]);
+    // Loading the package (about 2 MB of code and data while attached) leaves under 1 MB after a full collection.
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(1 * MiB);
+  });
+
+  it('--trim gives back what trimSync() in the target would', async () => {
+    // Two targets in the same fragmented state: one trimmed by attach, one by itself.
+    const [a, b] = await Promise.all([target('target.cjs', 'fragmented'), target('target.cjs', 'fragmented')]);
+    const result = await runCli(['attach', String(a.pid), '--duration', '1s', '--interval', '200ms', '--trim', '--json', '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    const [trim] = lastJsonLine(result.stdout).trims as Array<{ released: number; rssBefore: number; rssAfter: number }>;
+    const own = JSON.parse(await httpGet(b.port, '/trim')) as { released: number };
+    expect(own.released).toBeGreaterThan(200 * MiB);
+    expect(trim.released).toBeGreaterThan(own.released * 0.8);
+    expect(trim.released).toBeLessThan(own.released * 1.25);
+    expect(trim.rssBefore - trim.rssAfter).toBe(trim.released);
+    // What attach gave back is gone: the target's own trim finds little left.
+    const again = JSON.parse(await httpGet(a.port, '/trim')) as { released: number };
+    expect(again.released).toBeLessThan(own.released * 0.1);
+  });
+});
+
+describe('mallinfo attach: --once, an inspector already open, and stopping', () => {
+  it('--once prints one reading and closes the inspector it opened', async () => {
+    const t = await target('target.mjs', 'stable');
+    const json = await runCli(['attach', String(t.pid), '--once', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const reading = lastJsonLine(json.stdout);
+    expect(reading.process.pid).toBe(t.pid);
+    expect(reading.sample.process.resident).toBeGreaterThan(10 * MiB);
+    expect(reading.allocator.kind).toBe('glibc');
+    expect(reading.arenaCount).toBeGreaterThanOrEqual(1);
+    const text = await runCli(['attach', String(t.pid), '--once']);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(new RegExp(`^mallinfo: pid ${t.pid} · .*target\\.mjs · Node v[\\d.]+ · glibc`, 'm'));
+    expect(text.stderr).toMatch(/^ {2}arenas {4}\d+$/m);
+    expect(text.stderr).toMatch(/^ {2}settings {2}arenaMax \d+ \(default\)/m);
+    expect(otherPorts(t)).toEqual([]);
+  });
+
+  it('uses an inspector the user already opened, and leaves it open', async () => {
+    const t = await target('target.mjs', 'stable', { nodeArgs: ['--inspect=127.0.0.1:0'] });
+    const port = Number(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(t.stderr())![1]);
+    const result = await runCli(['attach', String(t.pid), '--once', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(otherPorts(t)).toEqual([port]);
+    expect(t.stderr().match(/Debugger listening/g)).toHaveLength(1);
+  });
+
+  it('Ctrl-C ends sampling early, prints the summary and detaches', async () => {
+    const t = await target('target.cjs', 'stable');
+    const result = await runCli(['attach', String(t.pid), '--duration', '60s', '--interval', '100ms'], {
+      started: (cli) => setTimeout(() => cli.kill('SIGINT'), 2000),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`^mallinfo: attached to pid ${t.pid} \\(.*\\) for [\\d.]+ s \\(stopped by SIGINT\\); detached, it runs on$`, 'm'));
+    expect(otherPorts(t)).toEqual([]);
+    expect((await targetState(t)).mallinfoModules).toEqual([]);
+  });
+
+  it('reports a target that exits while attached, with exit and end records', async () => {
+    const t = await target('target.mjs', 'stable', { env: { EXIT_AFTER_MS: '1500' } });
+    const ndjson = join(dir, 'exit.ndjson');
+    const started = Date.now();
+    const result = await runCli(['attach', String(t.pid), '--duration', '20s', '--interval', '100ms', '--ndjson', ndjson]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(result.stderr).toMatch(new RegExp(`^mallinfo: pid ${t.pid} \\(.*\\) exited while attached, after`, 'm'));
+    expect(readRecords(ndjson).map((r) => r.type).slice(-2)).toEqual(['exit', 'end']);
+  });
+
+  it('a killed CLI leaves nothing behind: the target detaches itself within 5 s', async () => {
+    const t = await target('target.cjs', 'stable');
+    await runCli(['attach', String(t.pid), '--duration', '60s', '--interval', '100ms', '--quiet'], {
+      started: (cli) => setTimeout(() => cli.kill('SIGKILL'), 2000),
+    });
+    expect(otherPorts(t)).not.toEqual([]);
+    expect(await waitFor(() => otherPorts(t).length === 0, 8000)).toBe(true);
+    const state = await targetState(t);
+    expect(state.mallinfoModules).toEqual([]);
+    expect(state.resources.filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1);
+  });
+
+  it('attaches to a cluster worker by its pid', async () => {
+    const t = await target('cluster.cjs', 'stable');
+    expect(t.pid).not.toBe(t.child.pid);
+    const result = await runCli(['attach', String(t.pid), '--once', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(lastJsonLine(result.stdout).process.ppid).toBe(t.child.pid);
+    expect(otherPorts(t)).toEqual([]);
+  });
+});
