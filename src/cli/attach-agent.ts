@@ -5,8 +5,10 @@
  * records in a bounded queue that the CLI drains. Everything it adds is
  * removed by {@link detach}: the Sampler's timer, the garbage-collection
  * observer, the watchdog, and the package's modules in `require.cache`
- * that it loaded (the addon itself stays mapped: a shared library cannot
- * be unloaded from a running Node). If the CLI stops draining (killed), the
+ * that it loaded. The addon stays loaded, and cached with its loader
+ * (node-gyp-build): a shared library cannot be unloaded from a running
+ * Node, and loading it again on the next attach would make a second
+ * instance, with a second kept /proc/self/statm descriptor. If the CLI stops draining (killed), the
  * watchdog detaches on its own and closes the inspector it opened.
  *
  * Every function returns JSON text, so that one `Runtime.evaluate` with
@@ -28,6 +30,7 @@ const MAX_QUEUED_RECORDS = 10_000;
 const PACKAGE_LIB = join(__dirname, '..') + sep;
 /** Modules the target had loaded before this one: never removed (it may use mallinfo itself). */
 const loadedBefore = new Set(Object.keys(require.cache).filter((key) => key !== __filename));
+
 
 /** What the CLI asks for when it attaches. */
 export interface AgentStartOptions {
@@ -69,12 +72,57 @@ interface Attachment {
 
 let attachment: Attachment | undefined;
 
+/** Modules that this agent's own requires added to `require.cache` (the package, node-gyp-build, the addon). */
+const loadedByUs = new Set<string>();
+
+/** `require(id)`, noting what it adds to the cache: a require is synchronous, so no module of the target's loads meanwhile. */
+function load<T>(id: string): T {
+  const before = new Set(Object.keys(require.cache));
+  try {
+    return require(id) as T;
+  } finally {
+    for (const key of Object.keys(require.cache)) if (!before.has(key) && !loadedBefore.has(key)) loadedByUs.add(key);
+  }
+}
+
 function mallinfo(): Mallinfo {
-  return require('../index') as Mallinfo;
+  return load<Mallinfo>('../index');
+}
+
+/** A CommonJS module record, as far as unlinking it goes (`parent` is deprecated but still a setter in Node 20-26). */
+interface ModuleRecord {
+  parent?: ModuleRecord | null;
+  children: ModuleRecord[];
+}
+
+/**
+ * Removes what our requires added from `require.cache` and from their
+ * parents' `children` (the inspector console's module, which required the
+ * agent, would otherwise keep the whole package alive: 0.6 MB of sources
+ * and code, measured). The addon's own entry stays, unlinked: loading it
+ * again would make a second instance.
+ */
+function forgetModules(): void {
+  const cache = require.cache as Record<string, ModuleRecord | undefined>;
+  const ours = Object.keys(cache).filter((key) => loadedByUs.has(key) || (key.startsWith(PACKAGE_LIB) && !loadedBefore.has(key)));
+  for (const key of ours) {
+    const record = cache[key];
+    if (record === undefined) continue;
+    const siblings = record.parent?.children;
+    const at = siblings?.indexOf(record) ?? -1;
+    if (at >= 0) siblings!.splice(at, 1);
+    if (key.endsWith('.node')) {
+      record.parent = undefined;
+      record.children.length = 0;
+    } else {
+      delete cache[key];
+    }
+  }
+  loadedByUs.clear();
 }
 
 function processRecord(m: Mallinfo): ProcessRecord {
-  const { allocatorEnv } = require('./allocator-env') as typeof import('./allocator-env');
+  const { allocatorEnv } = load<typeof import('./allocator-env')>('./allocator-env');
   return {
     type: 'process',
     pid: process.pid,
@@ -107,7 +155,7 @@ export function start(options: AgentStartOptions): string {
   const m = mallinfo();
   const hello = processRecord(m);
   const sampler = new m.Sampler({ intervalMs: options.intervalMs, unref: true, history: 0 });
-  const { FullGcLog } = require('../gc-log') as typeof import('../gc-log');
+  const { FullGcLog } = load<typeof import('../gc-log')>('../gc-log');
   const pid = process.pid;
   const a: Attachment = {
     options,
@@ -182,9 +230,7 @@ export function detach(token: string | null, closeInspector: boolean): string {
     a.queue.length = 0;
     attachment = undefined;
   }
-  if (attachment === undefined) {
-    for (const key of Object.keys(require.cache)) if (key.startsWith(PACKAGE_LIB) && !loadedBefore.has(key)) delete require.cache[key];
-  }
+  if (attachment === undefined) forgetModules();
   // Synchronously: it ends any session and stops listening (verified on Node 20; deferred to a
   // setImmediate while a session was still connected, the port stayed open, or the process crashed).
   if (closeInspector) endInspector();
