@@ -60,6 +60,15 @@ describe('mallinfo attach: refusals', () => {
     expect(alive(t.pid)).toBe(true);
   });
 
+  // Node >= 22.14 has --disable-sigusr1 (runs under the Node matrix; Node 20 lacks the flag).
+  it.runIf(process.allowedNodeEnvironmentFlags.has('--disable-sigusr1'))('refuses a Node started with --disable-sigusr1, without signalling it (the signal would kill it)', async () => {
+    const t = await target('stable', { nodeArgs: ['--disable-sigusr1', '--inspect-port=0'] });
+    const result = await runCli(['attach', String(t.pid), '--once']);
+    expectOneLine(result, 5, new RegExp(`^mallinfo: pid ${t.pid} does not handle SIGUSR1 \\(started with --disable-sigusr1`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alive(t.pid)).toBe(true);
+  });
+
   it('does not signal a target whose inspect port another process holds', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

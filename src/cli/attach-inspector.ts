@@ -187,10 +187,10 @@ export class InspectorSession {
 
   /**
    * Evaluates `expression` in the target's main context, with the command
-   * line API (`require`), and returns its value (a promise is awaited).
+   * line API (`require`), and returns its value (with `awaitPromise`, what its promise resolves to).
    * @throws AttachError when it throws there, or takes longer than `timeoutMs`.
    */
-  async evaluate(expression: string, timeoutMs: number): Promise<unknown> {
+  async evaluate(expression: string, timeoutMs: number, options: { awaitPromise?: boolean } = {}): Promise<unknown> {
     if (!this.open) throw new AttachError('the inspector connection is closed (the target exited?)', 1);
     const id = this.nextId++;
     let timer: NodeJS.Timeout | undefined;
@@ -200,7 +200,9 @@ export class InspectorSession {
         this.pending.delete(id);
         reject(new AttachError(`the target did not answer within ${timeoutMs} ms`, 6));
       }, timeoutMs);
-      const params = { expression, includeCommandLineAPI: true, returnByValue: true, awaitPromise: true, silent: true };
+      // awaitPromise only where a promise comes back: V8 12 (Node 22) answers "Promise was collected"
+      // when a collection runs meanwhile, even for an evaluation whose value is not a promise.
+      const params = { expression, includeCommandLineAPI: true, returnByValue: true, awaitPromise: options.awaitPromise === true, silent: true };
       this.socket.send(JSON.stringify({ id, method: 'Runtime.evaluate', params }));
     }).finally(() => clearTimeout(timer));
     if (reply.error) {

@@ -139,7 +139,7 @@ async function sample(args: AttachArgs, session: InspectorSession, sink: Sink, h
   }
   let trim: TrimRecord | null = null;
   if (args.trim && session.open && !session.targetExiting && stop.received === null) {
-    const text = await session.evaluate(call(`trimNow(${JSON.stringify(token)})`), timeouts.evaluateMs).catch(ignoreIfClosed(session, hello.pid));
+    const text = await session.evaluate(call(`trimNow(${JSON.stringify(token)})`), timeouts.evaluateMs, { awaitPromise: true }).catch(ignoreIfClosed(session, hello.pid));
     if (typeof text === 'string') {
       trim = JSON.parse(text) as TrimRecord;
       sink.record(trim);
