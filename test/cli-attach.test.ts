@@ -1,7 +1,7 @@
 // `mallinfo attach <pid>` end to end: real target processes (a leaking, a
 // fragmenting and a stable server; CommonJS and ESM), attached from another
 // process as a user would, while a client loop keeps requesting from them.
-import { readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ownListeningSockets } from '../lib/cli/attach-target.js';
@@ -78,11 +78,15 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
   it('calls a fragmenting ESM server fragmentation', async () => {
     const t = await target('target.mjs', 'fragment');
     const client = clientLoop(t.port);
-    const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '50ms', '--json', '--quiet']);
+    const html = join(dir, 'fragment.html');
+    const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '50ms', '--json', '--quiet', '--html', html]);
     const served = await client.stop();
     expect(result.code, result.stderr).toBe(0);
     expect(served.failed).toEqual([]);
     expect(lastJsonLine(result.stdout).diagnosis).toMatchObject({ verdict: 'fragmentation' });
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain(`pid ${t.pid}`);
     expect(otherPorts(t)).toEqual([]);
   });
 

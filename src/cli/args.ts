@@ -178,6 +178,8 @@ function parseAttach(argv: readonly string[]): AttachArgs {
   if (positionals.length !== 1) throw new UsageError(`attach takes one pid, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   if (!/^[1-9]\d{0,9}$/.test(positionals[0]) || Number(positionals[0]) > 2 ** 31 - 1) throw new UsageError(`the pid must be a positive integer, got ${JSON.stringify(positionals[0])}`);
   if (values['auto-trim']) throw new UsageError('--auto-trim is for run; attach has --trim');
+  const notWithOnce = (['duration', 'interval', 'trim', 'ndjson', 'html', 'quiet'] as const).filter((name) => values[name] !== undefined);
+  if (values.once && notWithOnce.length > 0) throw new UsageError(`--once takes one reading: --${notWithOnce[0]} does not go with it`);
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
   return {

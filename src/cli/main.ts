@@ -2,7 +2,9 @@
 /**
  * The `mallinfo` command: parses the arguments, runs the subcommand, and
  * maps failures to exit codes (2 for a usage mistake, 126/127 for a command
- * that cannot start, 1 for an unreadable file).
+ * that cannot start, 1 for an unreadable file; for attach, 3 for no such
+ * process, 4 for another user's, 5 for one that must not or cannot be
+ * attached, 6 for a target that did not answer in time).
  * @packageDocumentation
  */
 import { attach } from './attach';
