@@ -2,6 +2,7 @@
 // fragmenting and a stable server; CommonJS and ESM), attached from another
 // process as a user would, while a client loop keeps requesting from them.
 import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ownListeningSockets } from '../lib/cli/attach-target.js';
@@ -37,6 +38,15 @@ function statmDescriptors(pid: number): number {
       return false;
     }
   }).length;
+}
+
+/** A port free a moment ago (the kernel's pick, released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Ports the target listens on, apart from its HTTP server. */
@@ -189,6 +199,21 @@ describe('mallinfo attach: --once, an inspector already open, and stopping', () 
     const state = await targetState(t);
     expectOnlyTheAddon(state.mallinfoModules);
     expect(state.resources.filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a second attach while one samples; the first goes on and closes the inspector at its end', async () => {
+    // A fixed inspect port: the second attach finds the inspector there at once (with port 0 it waits 5 s for a new one).
+    const t = await target('target.cjs', 'stable', { nodeArgs: [`--inspect-port=${await freePort()}`] });
+    const first = runCli(['attach', String(t.pid), '--duration', '4s', '--interval', '100ms', '--json', '--quiet']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const second = await runCli(['attach', String(t.pid), '--duration', '1s', '--quiet']);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mallinfo: in the target: Error: another mallinfo attach is sampling this process$/)]);
+    const done = await first;
+    expect(done.code, done.stderr).toBe(0);
+    expect(lastJsonLine(done.stdout).primary.samples).toBeGreaterThan(20);
+    expect(otherPorts(t)).toEqual([]);
+    expectOnlyTheAddon((await targetState(t)).mallinfoModules);
   });
 
   it('attaches to a cluster worker by its pid', async () => {

@@ -194,7 +194,9 @@ export function drain(token: string): string {
 export async function trimNow(token: string): Promise<string> {
   const a = own(token);
   const m = mallinfo();
-  const freeBefore = m.sample().heap?.free ?? 0;
+  const heap = m.sample().heap;
+  if (heap === null) throw new Error(`mallinfo attach --trim: the allocator (${m.allocator().kind}) exposes no statistics here, so a trim measures nothing`);
+  const freeBefore = heap.free;
   const result = await m.trim();
   const record: TrimRecord = { type: 'trim', pid: process.pid, time: Date.now(), freeBefore, residentFreeEstimate: null, ...result };
   push(a, { type: 'sample', pid: process.pid, sample: m.sample() });

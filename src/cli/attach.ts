@@ -203,6 +203,7 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
   let session: InspectorSession | undefined;
   let result: { trim: TrimRecord | null; dropped: number } = { trim: null, dropped: 0 };
   let leftOpen: string | null = null;
+  let sampled = false;
   try {
     session = await InspectorSession.connect(endpoint, timeouts.connectMs);
     if (token === null) return await once(args, session, timeouts);
@@ -222,11 +223,13 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
     });
     sink.record(hello);
     result = await sample(args, session, sink, hello, token, stop, timeouts);
+    sampled = true;
   } finally {
     leftOpen = await detach(target, endpoint, session, token, timeouts);
     stop.dispose();
     live?.stop();
-    if (token === null || session === undefined) {
+    // --once, or a failure: no summary; the NDJSON file keeps what it has, the report is not written.
+    if (!sampled) {
       html?.discard();
       await ndjson?.close().catch(() => undefined);
       if (leftOpen !== null) process.stderr.write(`mallinfo: ${leftOpen}\n`);
