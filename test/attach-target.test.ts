@@ -20,14 +20,16 @@ function listen(host: string): Promise<number> {
 
 describe('where SIGUSR1 opens the inspector', () => {
   it.each([
-    [[], { host: '127.0.0.1', port: 9229, openAtStart: false }],
-    [['--inspect-port=9333'], { host: '127.0.0.1', port: 9333, openAtStart: false }],
-    [['--inspect-port', '9334'], { host: '127.0.0.1', port: 9334, openAtStart: false }],
-    [['--debug-port=0.0.0.0:9335'], { host: '0.0.0.0', port: 9335, openAtStart: false }],
-    [['--inspect-port=[::1]:9336'], { host: '::1', port: 9336, openAtStart: false }],
-    [['--inspect'], { host: '127.0.0.1', port: 9229, openAtStart: true }],
-    [['--inspect=localhost'], { host: 'localhost', port: 9229, openAtStart: true }],
-    [['--inspect-brk=9337', '--inspect-port=9338'], { host: '127.0.0.1', port: 9338, openAtStart: true }],
+    [[], { host: '127.0.0.1', port: 9229, openAtStart: false, publishesHttp: true }],
+    [['--inspect-port=9333'], { host: '127.0.0.1', port: 9333, openAtStart: false, publishesHttp: true }],
+    [['--inspect-port', '9334'], { host: '127.0.0.1', port: 9334, openAtStart: false, publishesHttp: true }],
+    [['--debug-port=0.0.0.0:9335'], { host: '0.0.0.0', port: 9335, openAtStart: false, publishesHttp: true }],
+    [['--inspect-port=[::1]:9336'], { host: '::1', port: 9336, openAtStart: false, publishesHttp: true }],
+    [['--inspect'], { host: '127.0.0.1', port: 9229, openAtStart: true, publishesHttp: true }],
+    [['--inspect=localhost'], { host: 'localhost', port: 9229, openAtStart: true, publishesHttp: true }],
+    [['--inspect-brk=9337', '--inspect-port=9338'], { host: '127.0.0.1', port: 9338, openAtStart: true, publishesHttp: true }],
+    [['--inspect-publish-uid=stderr'], { host: '127.0.0.1', port: 9229, openAtStart: false, publishesHttp: false }],
+    [['--inspect-publish-uid=stderr,http'], { host: '127.0.0.1', port: 9229, openAtStart: false, publishesHttp: true }],
   ])('%j → %j', (options, expected) => {
     expect(inspectAddressOf(options)).toEqual(expected);
   });

@@ -90,6 +90,12 @@ describe('mallinfo attach: refusals', () => {
     expect(t.stderr()).toBe('');
   });
 
+  it('refuses a target whose inspector would not publish its URL over HTTP (it could not be closed again)', async () => {
+    const t = await target('stable', { nodeArgs: ['--inspect-port=0', '--inspect-publish-uid=stderr'] });
+    expectOneLine(await runCli(['attach', String(t.pid), '--once']), 5, /^mallinfo: pid \d+ runs with --inspect-publish-uid without http/);
+    expect(t.stderr()).toBe('');
+  });
+
   it.runIf(process.getuid?.() === 0)('refuses another user\'s process (the CLI as nobody, the target as root)', async () => {
     const t = await target('stable');
     const result = await runCli(['attach', String(t.pid), '--once'], { uid: 65534, gid: 65534 });

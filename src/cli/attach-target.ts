@@ -29,6 +29,8 @@ export interface InspectAddress {
   port: number;
   /** Whether `--inspect`, `--inspect-brk` or `--inspect-wait` opened it at start-up already. */
   openAtStart: boolean;
+  /** Whether it serves `/json/list` (`--inspect-publish-uid` includes `http`, the default): without it attach could not connect, nor close it. */
+  publishesHttp: boolean;
 }
 
 /** A TCP socket the target listens on, from /proc/PID/net/tcp{,6}. */
@@ -74,8 +76,10 @@ export function parseInspectValue(value: string, current: InspectAddress): Inspe
  * says otherwise (the last one wins, NODE_OPTIONS first as Node reads it).
  */
 export function inspectAddressOf(nodeOptions: readonly string[]): InspectAddress {
-  let address: InspectAddress = { host: '127.0.0.1', port: 9229, openAtStart: false };
+  let address: InspectAddress = { host: '127.0.0.1', port: 9229, openAtStart: false, publishesHttp: true };
   for (let i = 0; i < nodeOptions.length; i++) {
+    const publish = /^--inspect-publish-uid=(.*)$/.exec(nodeOptions[i]);
+    if (publish) address = { ...address, publishesHttp: publish[1].split(',').includes('http') };
     const match = INSPECT_OPTION.exec(nodeOptions[i]);
     if (!match) continue;
     const [, name, value] = match;
@@ -166,6 +170,9 @@ export function inspectTarget(pid: number): TargetInfo {
   const inspect = inspectAddressOf([...envNodeOptions(pid), ...nodeOptionsOf(argv)]);
   if (!LOOPBACK_HOSTS.has(inspect.host) && !inspect.host.startsWith('127.')) {
     throw new AttachError(`pid ${pid} would open its inspector on ${inspect.host}, not loopback: refusing (anyone who reaches it can run code in the process)`, 5);
+  }
+  if (!inspect.publishesHttp) {
+    throw new AttachError(`pid ${pid} runs with --inspect-publish-uid without http: its inspector would not tell attach where to connect, and could not be closed again`, 5);
   }
   return { pid, exe, argv, inspect };
 }
