@@ -55,27 +55,14 @@ export interface ReportArgs {
   json: boolean;
 }
 
-/** Parsed `mallinfo attach`. */
-export interface AttachArgs {
-  pid: number;
-  durationMs: number;
-  intervalMs: number;
-  trim: boolean;
-  once: boolean;
-  ndjson: string | undefined;
-  html: string | undefined;
-  quiet: boolean;
-  json: boolean;
-}
-
 export type CliArgs =
   | { kind: 'run'; run: RunArgs }
   | { kind: 'report'; report: ReportArgs }
-  | { kind: 'attach'; attach: AttachArgs }
+  /** Its arguments, parsed by attach-args.ts. */
+  | { kind: 'attach'; argv: string[] }
   | { kind: 'help' };
 
 const DEFAULT_INTERVAL_MS = 1000;
-const DEFAULT_DURATION_MS = 30_000;
 /** Sampling more often than this measures mostly the sampling (mallinfo2 takes locks). */
 const MIN_INTERVAL_MS = 10;
 const MAX_INTERVAL_MS = 2 ** 31 - 1;
@@ -166,35 +153,6 @@ function parseReport(argv: readonly string[]): ReportArgs {
   return { file: positionals[0], html: values.html, json: values.json ?? false };
 }
 
-function parseAttach(argv: readonly string[]): AttachArgs {
-  const { values, positionals } = orUsageError(() =>
-    parseArgs({
-      args: [...argv],
-      options: { ...RUN_OPTIONS, duration: { type: 'string' }, trim: { type: 'boolean' }, once: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  if (positionals.length !== 1) throw new UsageError(`attach takes one pid, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
-  if (!/^[1-9]\d{0,9}$/.test(positionals[0]) || Number(positionals[0]) > 2 ** 31 - 1) throw new UsageError(`the pid must be a positive integer, got ${JSON.stringify(positionals[0])}`);
-  if (values['auto-trim']) throw new UsageError('--auto-trim is for run; attach has --trim');
-  const notWithOnce = (['duration', 'interval', 'trim', 'ndjson', 'html', 'quiet'] as const).filter((name) => values[name] !== undefined);
-  if (values.once && notWithOnce.length > 0) throw new UsageError(`--once takes one reading: --${notWithOnce[0]} does not go with it`);
-  if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
-  if (values.html === '') throw new UsageError('--html needs a file name');
-  return {
-    pid: Number(positionals[0]),
-    durationMs: values.duration === undefined ? DEFAULT_DURATION_MS : parseInterval(values.duration, '--duration'),
-    intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),
-    trim: values.trim ?? false,
-    once: values.once ?? false,
-    ndjson: values.ndjson,
-    html: values.html,
-    quiet: values.quiet ?? false,
-    json: values.json ?? false,
-  };
-}
-
 /**
  * Parses the CLI's arguments (without `node` and the script).
  * @throws UsageError for an unknown command or option, a missing command or file, a bad interval.
@@ -207,7 +165,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     case 'report':
       return { kind: 'report', report: parseReport(rest) };
     case 'attach':
-      return { kind: 'attach', attach: parseAttach(rest) };
+      return { kind: 'attach', argv: rest };
     case undefined:
     case 'help':
     case '--help':

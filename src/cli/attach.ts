@@ -15,7 +15,7 @@ import type { AgentDrain, AgentReading, AgentStartOptions } from './attach-agent
 import { DEFAULT_TIMEOUTS, InspectorSession, inspectorListening, openInspector, type AttachTimeouts, type InspectorEndpoint } from './attach-inspector';
 import { onceLines } from './attach-once';
 import { AttachError, inspectTarget, type TargetInfo } from './attach-target';
-import type { AttachArgs } from './args';
+import type { AttachArgs } from './attach-args';
 import { FORWARDED_SIGNALS } from './child';
 import { formatBytes, formatCommand, formatDuration } from './format';
 import { createLiveView } from './live';

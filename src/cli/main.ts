@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { attach } from './attach';
+import { parseAttach } from './attach-args';
 import { AttachError } from './attach-target';
 import { parseCli, USAGE, UsageError } from './args';
 import { SpawnError } from './child';
@@ -26,7 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'report':
       return report(cli.report);
     case 'attach':
-      return attach(cli.attach);
+      return attach(parseAttach(cli.argv));
   }
 }
 
