@@ -45,7 +45,7 @@ describe.concurrent('mallinfo run: arguments', () => {
     [['run', '--interval=-1s', '--', 'node', '-e', 'WRITE_MARKER'], '--interval must be a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "-1s"'],
     [['run', '--interval', '--', 'node'], "Option '--interval <value>' argument missing"],
     [['run', '--ndjson', '', '--', 'node'], '--ndjson needs a file name'],
-    [['walk'], 'unknown command "walk": expected run or report'],
+    [['walk'], 'unknown command "walk": expected run, report or attach'],
     [['report'], 'missing the file: mallinfo report <samples.ndjson>'],
     [['report', 'a.ndjson', '--quiet'], "Unknown option '--quiet'"],
   ])('mallinfo %j fails with exit code 2: %s', async (args, message) => {

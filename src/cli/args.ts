@@ -1,6 +1,7 @@
 /**
  * Command-line parsing (`node:util` parseArgs, strict): `mallinfo run
- * [options] -- <command> [args...]` and `mallinfo report <file> [options]`.
+ * [options] -- <command> [args...]`, `mallinfo report <file> [options]` and
+ * `mallinfo attach <pid> [options]`.
  * Everything after `--`, or from the first argument that is not an option,
  * belongs to the command, untouched.
  * @packageDocumentation
@@ -15,6 +16,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   mallinfo run [options] -- <command> [args...]
   mallinfo report <samples.ndjson> [--html <file>] [--json]
+  mallinfo attach <pid> [--duration 30s] [--interval 1s] [--trim] [--once] [options]
 
 run options:
   --interval <duration>  time between samples: 500ms, 1s, 10s, 2m (default 1s)
@@ -26,7 +28,13 @@ run options:
                          (the text summary is then left out)
 report options:
   --html <file>          write the HTML report of the saved run to <file>
-  --json                 print the summary as one JSON line on stdout`;
+  --json                 print the summary as one JSON line on stdout
+attach options (a running Node process of this user, through its inspector):
+  --duration <duration>  how long to sample it (default 30s)
+  --interval <duration>  time between samples (default 1s)
+  --trim                 at the end, malloc_trim in it and measure what came back
+  --once                 one reading (RSS, in-use, free, arenas, settings), no sampling
+  --ndjson, --html, --quiet, --json   as for run`;
 
 /** Parsed `mallinfo run`. */
 export interface RunArgs {
@@ -47,7 +55,12 @@ export interface ReportArgs {
   json: boolean;
 }
 
-export type CliArgs = { kind: 'run'; run: RunArgs } | { kind: 'report'; report: ReportArgs } | { kind: 'help' };
+export type CliArgs =
+  | { kind: 'run'; run: RunArgs }
+  | { kind: 'report'; report: ReportArgs }
+  /** Its arguments, parsed by attach-args.ts. */
+  | { kind: 'attach'; argv: string[] }
+  | { kind: 'help' };
 
 const DEFAULT_INTERVAL_MS = 1000;
 /** Sampling more often than this measures mostly the sampling (mallinfo2 takes locks). */
@@ -61,9 +74,9 @@ const UNIT_MS: Record<string, bigint> = { ms: 1n, s: 1000n, m: 60_000n };
  * values, anything under 10 ms and fractions of a millisecond.
  * @throws UsageError saying what was expected.
  */
-export function parseInterval(text: string): number {
+export function parseInterval(text: string, option = '--interval'): number {
   const match = /^(\d+)(?:\.(\d+))?(ms|s|m)$/.exec(text);
-  const expected = `--interval must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
+  const expected = `${option} must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
   if (!match) throw new UsageError(expected);
   const [, whole, fraction = '', unit] = match;
   // In exact decimal arithmetic: in binary floating point 32.2 * 1000 is 32200.000000000004, not a whole ms.
@@ -151,12 +164,14 @@ export function parseCli(argv: readonly string[]): CliArgs {
       return { kind: 'run', run: parseRun(rest) };
     case 'report':
       return { kind: 'report', report: parseReport(rest) };
+    case 'attach':
+      return { kind: 'attach', argv: rest };
     case undefined:
     case 'help':
     case '--help':
     case '-h':
       return { kind: 'help' };
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(subcommand)}: expected run or report`);
+      throw new UsageError(`unknown command ${JSON.stringify(subcommand)}: expected run, report or attach`);
   }
 }

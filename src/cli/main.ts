@@ -2,9 +2,14 @@
 /**
  * The `mallinfo` command: parses the arguments, runs the subcommand, and
  * maps failures to exit codes (2 for a usage mistake, 126/127 for a command
- * that cannot start, 1 for an unreadable file).
+ * that cannot start, 1 for an unreadable file; for attach, 3 for no such
+ * process, 4 for another user's, 5 for one that must not or cannot be
+ * attached, 6 for a target that did not answer in time).
  * @packageDocumentation
  */
+import { attach } from './attach';
+import { parseAttach } from './attach-args';
+import { AttachError } from './attach-target';
 import { parseCli, USAGE, UsageError } from './args';
 import { SpawnError } from './child';
 import { FileError } from './ndjson';
@@ -21,6 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return run(cli.run);
     case 'report':
       return report(cli.report);
+    case 'attach':
+      return attach(parseAttach(cli.argv));
   }
 }
 
@@ -32,7 +39,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`mallinfo: ${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (error instanceof SpawnError) {
+    } else if (error instanceof SpawnError || error instanceof AttachError) {
       process.stderr.write(`mallinfo: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {

@@ -19,6 +19,8 @@ export interface OutputOptions {
   notes?: string[];
   /** What was skipped on the way (a cut-off line, invalid records): after the text summary, or on stderr beside `--json`. */
   warnings?: string[];
+  /** Replaces the text summary's first line (`mallinfo attach` says what it attached to). */
+  headline?: string;
 }
 
 /**
@@ -35,7 +37,9 @@ export function writeOutputs(data: RunData, options: OutputOptions): RunSummary 
       for (const warning of warnings) process.stderr.write(`mallinfo: ${warning}\n`);
     } else {
       const notes = [...(options.notes ?? []), ...warnings.map((warning) => `  ${warning}`)];
-      process.stderr.write(`${[...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
+      const lines = summaryLines(summary);
+      if (options.headline !== undefined) lines[0] = options.headline;
+      process.stderr.write(`${[...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
     }
     options.html?.write(renderHtml(data, summary));
     return summary;
