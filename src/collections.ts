@@ -95,3 +95,20 @@ export class CollectionLog {
     return this.ring.toArray();
   }
 }
+
+/**
+ * A listener for a Sampler's `collection` event that passes on every full
+ * collection and at most one of the others per `minGapMs`: what `mallinfo
+ * run` and `mallinfo attach` send to the CLI (a busy server runs dozens of
+ * scavenges a second).
+ */
+export function throttledCollections(send: (c: Collection) => void, minGapMs = 100): (c: Collection) => void {
+  let lastMinor = Number.NEGATIVE_INFINITY;
+  return (c) => {
+    if (c.kind !== 'major') {
+      if (c.time - lastMinor < minGapMs) return;
+      lastMinor = c.time;
+    }
+    send(c);
+  };
+}

@@ -85,16 +85,9 @@ function start(channelPath: string): void {
   const pid = process.pid;
   running.on('sample', (sample) => send({ type: 'sample', pid, sample }));
   running.on('trim', (event) => send({ type: 'trim', pid, ...event }));
-  // Garbage collections, for diagnose() in the CLI: every full one, and
-  // scavenges at most one per 100 ms (a busy server runs dozens a second).
-  let lastMinor = Number.NEGATIVE_INFINITY;
-  running.on('collection', (c) => {
-    if (c.kind !== 'major') {
-      if (c.time - lastMinor < 100) return;
-      lastMinor = c.time;
-    }
-    send({ type: 'gc', pid, ...c });
-  });
+  // Garbage collections, for diagnose() in the CLI.
+  const { throttledCollections } = require('./collections') as typeof import('./collections');
+  running.on('collection', throttledCollections((c) => send({ type: 'gc', pid, ...c })));
   // A last sample at exit, so short programs end with their final state. On
   // a connected unix socket the write goes out at once, before the process ends.
   process.once('exit', () => {

@@ -22,7 +22,6 @@ import type { ProcessRecord, RunEvent, TrimRecord } from './records';
 
 type Mallinfo = typeof import('../index');
 type Sampler = InstanceType<Mallinfo['Sampler']>;
-type GcLog = InstanceType<(typeof import('../gc-log'))['FullGcLog']>;
 
 /** Records kept for the CLI between two drains; beyond it the oldest are dropped (and counted). */
 const MAX_QUEUED_RECORDS = 10_000;
@@ -63,7 +62,6 @@ export interface AgentReading {
 interface Attachment {
   options: AgentStartOptions;
   sampler: Sampler;
-  gcs: GcLog;
   queue: RunEvent[];
   dropped: number;
   lastDrainAt: number;
@@ -161,12 +159,11 @@ export function start(options: AgentStartOptions): string {
   const m = mallinfo();
   const hello = processRecord(m);
   const sampler = new m.Sampler({ intervalMs: options.intervalMs, unref: true, history: 0 });
-  const { FullGcLog } = load<typeof import('../gc-log')>('../gc-log');
+  const { throttledCollections } = load<typeof import('../collections')>('../collections');
   const pid = process.pid;
   const a: Attachment = {
     options,
     sampler,
-    gcs: new FullGcLog(0, (time) => push(a, { type: 'gc', pid, time })),
     queue: [],
     dropped: 0,
     lastDrainAt: Date.now(),
@@ -176,7 +173,7 @@ export function start(options: AgentStartOptions): string {
   };
   sampler.on('sample', (sample) => push(a, { type: 'sample', pid, sample }));
   attachment = a;
-  a.gcs.start();
+  sampler.on('collection', throttledCollections((c) => push(a, { type: 'gc', pid, ...c })));
   sampler.start();
   return JSON.stringify(hello);
 }
@@ -233,7 +230,6 @@ export function detach(token: string | null, closeInspector: boolean): string {
   if (a !== undefined && (token === null || a.options.token === token)) {
     a.sampler.stop();
     a.sampler.removeAllListeners();
-    a.gcs.stop();
     clearInterval(a.watchdog);
     a.queue.length = 0;
     attachment = undefined;
