@@ -21,6 +21,10 @@ run options:
   --ndjson <file>        write every record of the run to <file> (NDJSON)
   --html <file>          write a self-contained HTML report to <file>
   --auto-trim            let the watched process call malloc_trim when it pays
+  --attribute            name what grew: heap snapshots at a baseline and at exit,
+                         diffed (each pauses the command: see docs/attribution.md)
+  --attribute-baseline <duration>  when the baseline is taken (default 1s)
+  --pprof <file>         with --attribute: write what grew as a pprof profile
   --quiet                no live view (the summary is still printed)
   --json                 print the summary as one JSON line on stdout
                          (the text summary is then left out)
@@ -38,6 +42,10 @@ export interface RunArgs {
   autoTrim: boolean;
   quiet: boolean;
   json: boolean;
+  /** `--attribute`: the baseline's delay in ms, or null when not asked. */
+  attributeBaselineMs: number | null;
+  /** `--pprof`: where to write what grew. */
+  pprof: string | undefined;
 }
 
 /** Parsed `mallinfo report`. */
@@ -90,6 +98,9 @@ const RUN_OPTIONS = {
   'auto-trim': { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
+  attribute: { type: 'boolean' },
+  'attribute-baseline': { type: 'string' },
+  pprof: { type: 'string' },
 } as const;
 
 /** Where the command starts: after `--`, else at the first argument that is not an option. */
@@ -113,7 +124,11 @@ function parseRun(argv: readonly string[]): RunArgs {
   if (split.command.length === 0) throw new UsageError('missing the command to run: mallinfo run [options] -- <command> [args...]');
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
+  if (values.pprof === '') throw new UsageError('--pprof needs a file name');
+  const attribute = values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
   return {
+    attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s') : null,
+    pprof: values.pprof,
     command: split.command[0],
     args: split.command.slice(1),
     intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),

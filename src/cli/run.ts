@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocatorEnv } from './allocator-env';
+import { AttributionRun } from './attribute';
 import type { RunArgs } from './args';
 import { Channel } from './channel';
 import { exitCodeOf, runChild, type ChildExit } from './child';
@@ -92,9 +93,13 @@ export async function run(args: RunArgs): Promise<number> {
     return exitCodeOf({ exitCode: null, signal: stop.received });
   }
   let exit: ChildExit;
+  const attribution = args.attributeBaselineMs === null ? undefined : AttributionRun.create();
   try {
-    exit = await runChild(args.command, args.args, childEnv(args, channel.path));
+    const env = childEnv(args, channel.path);
+    if (attribution && args.attributeBaselineMs !== null) Object.assign(env, attribution.env(args.attributeBaselineMs));
+    exit = await runChild(args.command, args.args, env);
   } catch (error) {
+    attribution?.finish(undefined, undefined);
     await abandon();
     throw error;
   }
@@ -107,6 +112,9 @@ export async function run(args: RunArgs): Promise<number> {
   const notes: string[] = [];
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
+  const grew = attribution?.finish(data.primary()?.pid, args.pprof) ?? [];
+  if (args.json) for (const line of grew) process.stderr.write(`mallinfo: ${line}\n`);
+  else notes.unshift(...grew);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
   writeOutputs(data, { html, json: args.json, notes, warnings });
   if (writeError !== undefined) throw writeError;
