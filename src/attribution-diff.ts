@@ -124,6 +124,16 @@ function ownerOf(graph: HeapGraph, unit: number, isNew: Uint8Array, parentNode: 
   return topNew !== 0 ? topNew : at;
 }
 
+/**
+ * Synthetic nodes (roots) and the nodes of Node's embedder graph
+ * (`Node / Environment`, `Node / zlib_memory`, …) are not objects the
+ * program made, and get fresh ids in every snapshot: never "new".
+ */
+function isEmbedderNode(graph: HeapGraph, node: number): boolean {
+  const type = graph.type(node);
+  return type === 'synthetic' || (type === 'native' && graph.name(node).startsWith('Node / '));
+}
+
 /** Options of {@link diffSnapshots}. */
 export interface DiffOptions {
   /** Groups returned at most, largest first. */
@@ -182,7 +192,7 @@ export function diffSnapshots(
       : null;
   const isNew = new Uint8Array(n);
   for (let i = 1; i < n; i++) {
-    if (parentNode[i] !== -1 && excluded?.[i] !== 1 && !has(baselineIds, final.nodeId[i])) isNew[i] = 1;
+    if (parentNode[i] !== -1 && excluded?.[i] !== 1 && !isEmbedderNode(final, i) && !has(baselineIds, final.nodeId[i])) isNew[i] = 1;
   }
   // An internal new node belongs to the new node that holds it (its unit).
   const unit = new Int32Array(n).fill(-1);
@@ -219,6 +229,8 @@ export function diffSnapshots(
   }
   for (const [u, bytes] of unitBytes) {
     added.count++;
+    // Compiled code and script line tables: V8's, counted in `added` but not a group of the program's objects.
+    if (final.type(u) === 'code') continue;
     const owner = ownerOf(final, u, isNew, parentNode);
     const location = final.type(u) === 'closure' ? final.location(u) : null;
     const what = kindOf(final, u);

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeapCapture } from './attribution-capture';
 import { attributionFileNames } from './cli/attribute-env';
+import { binding } from './native';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -18,20 +19,24 @@ export function startAttributionCapture(dir: string, baselineAfterMs: number): v
   const capture = new HeapCapture();
   capture.startSampling();
   const names = attributionFileNames(process.pid);
-  const take = (sampling: string, snapshot: string): void => {
+  // Under jemalloc with its profiler on (--attribute-native), its heap profiles too.
+  const jemalloc = binding.jemallocProfiling() === true;
+  const take = (sampling: string, snapshot: string, heap: string): void => {
+    // The sampling profile first: it collects garbage, so the jemalloc dump is at a floor too.
     writeFileSync(join(dir, sampling), JSON.stringify(capture.samplingProfile()), { mode: 0o600 });
+    if (jemalloc) binding.jemallocProfDump(join(dir, heap));
     capture.snapshotToFile(join(dir, snapshot));
   };
   let state: 'waiting' | 'baseline' | 'done' = 'waiting';
   const timer = setTimeout(() => {
-    take(names.baselineSampling, names.baselineSnapshot);
+    take(names.baselineSampling, names.baselineSnapshot, names.baselineJemalloc);
     state = 'baseline';
   }, baselineAfterMs);
   timer.unref();
   const finish = (): void => {
     if (state !== 'baseline') return;
     state = 'done';
-    take(names.finalSampling, names.finalSnapshot);
+    take(names.finalSampling, names.finalSnapshot, names.finalJemalloc);
     capture.close();
   };
   process.once('exit', finish);

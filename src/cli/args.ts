@@ -25,6 +25,9 @@ run options:
                          diffed (each pauses the command: see docs/attribution.md)
   --attribute-baseline <duration>  when the baseline is taken (default 1s)
   --pprof <file>         with --attribute: write what grew as a pprof profile
+  --attribute-native     also native memory JS does not see: runs the command
+                         under jemalloc's heap profiler (libjemalloc2)
+  --pprof-native <file>  write the native stacks that grew as a pprof profile
   --quiet                no live view (the summary is still printed)
   --json                 print the summary as one JSON line on stdout
                          (the text summary is then left out)
@@ -46,6 +49,10 @@ export interface RunArgs {
   attributeBaselineMs: number | null;
   /** `--pprof`: where to write what grew. */
   pprof: string | undefined;
+  /** `--attribute-native`: jemalloc's heap profiler too. */
+  attributeNative: boolean;
+  /** `--pprof-native`: where to write the native stacks that grew. */
+  pprofNative: string | undefined;
 }
 
 /** Parsed `mallinfo report`. */
@@ -101,6 +108,8 @@ const RUN_OPTIONS = {
   attribute: { type: 'boolean' },
   'attribute-baseline': { type: 'string' },
   pprof: { type: 'string' },
+  'attribute-native': { type: 'boolean' },
+  'pprof-native': { type: 'string' },
 } as const;
 
 /** Where the command starts: after `--`, else at the first argument that is not an option. */
@@ -125,10 +134,14 @@ function parseRun(argv: readonly string[]): RunArgs {
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
   if (values.pprof === '') throw new UsageError('--pprof needs a file name');
-  const attribute = values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
+  if (values['pprof-native'] === '') throw new UsageError('--pprof-native needs a file name');
+  const attributeNative = values['attribute-native'] === true || values['pprof-native'] !== undefined;
+  const attribute = attributeNative || values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
   return {
     attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s') : null,
     pprof: values.pprof,
+    attributeNative,
+    pprofNative: values['pprof-native'],
     command: split.command[0],
     args: split.command.slice(1),
     intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),

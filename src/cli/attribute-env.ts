@@ -16,11 +16,15 @@ export function attributionFileNames(pid: number): {
   finalSnapshot: string;
   baselineSampling: string;
   finalSampling: string;
+  baselineJemalloc: string;
+  finalJemalloc: string;
 } {
   return {
     baselineSnapshot: `${pid}-baseline.heapsnapshot`,
     finalSnapshot: `${pid}-final.heapsnapshot`,
     baselineSampling: `${pid}-baseline.sampling.json`,
     finalSampling: `${pid}-final.sampling.json`,
+    baselineJemalloc: `${pid}-baseline.heap`,
+    finalJemalloc: `${pid}-final.heap`,
   };
 }

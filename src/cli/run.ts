@@ -93,13 +93,16 @@ export async function run(args: RunArgs): Promise<number> {
     return exitCodeOf({ exitCode: null, signal: stop.received });
   }
   let exit: ChildExit;
-  const attribution = args.attributeBaselineMs === null ? undefined : AttributionRun.create();
+  let attribution: AttributionRun | undefined;
   try {
     const env = childEnv(args, channel.path);
-    if (attribution && args.attributeBaselineMs !== null) Object.assign(env, attribution.env(args.attributeBaselineMs));
+    if (args.attributeBaselineMs !== null) {
+      attribution = AttributionRun.create();
+      Object.assign(env, attribution.env(args.attributeBaselineMs, args.attributeNative, env));
+    }
     exit = await runChild(args.command, args.args, env);
   } catch (error) {
-    attribution?.finish(undefined, undefined);
+    attribution?.discard();
     await abandon();
     throw error;
   }
@@ -112,7 +115,7 @@ export async function run(args: RunArgs): Promise<number> {
   const notes: string[] = [];
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
-  const grew = attribution?.finish(data.primary()?.pid, args.pprof) ?? [];
+  const grew = attribution?.finish(data.primary()?.pid, args.pprof, args.pprofNative) ?? [];
   if (args.json) for (const line of grew) process.stderr.write(`mallinfo: ${line}\n`);
   else notes.unshift(...grew);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
