@@ -28,6 +28,17 @@ export type {
 export { analyzeFiles, type AnalyzeLimits, type AttributionFiles } from './attribution-analyze';
 export { attributionLines, formatGroup, type AttributionLinesOptions } from './attribution-format';
 export { allocationPprof, attributionPprof } from './attribution-pprof';
+export {
+  analyzeJemallocProfiles,
+  dumpJemallocProfile,
+  jemallocProfiling,
+  nativeAttributionLines,
+  nativePprof,
+  type NativeAnalyzeOptions,
+  type NativeAttributionReport,
+  type NativeFrame,
+  type NativeGrowth,
+} from './attribution-native';
 
 /** Options of {@link HeapAttribution.start}. */
 export interface HeapAttributionOptions extends AnalyzeLimits {

@@ -25,15 +25,17 @@ export interface NativeFrame {
 
 interface SymbolTable {
   addresses: bigint[];
+  /** 0n where nm gives no size. */
+  sizes: bigint[];
   names: string[];
 }
 
-const EMPTY: SymbolTable = { addresses: [], names: [] };
+const EMPTY: SymbolTable = { addresses: [], sizes: [], names: [] };
 
 function nm(path: string, dynamic: boolean): SymbolTable {
   let out: string;
   try {
-    out = execFileSync('nm', ['--defined-only', '-C', ...(dynamic ? ['-D'] : []), path], {
+    out = execFileSync('nm', ['--defined-only', '-C', '-S', ...(dynamic ? ['-D'] : []), path], {
       encoding: 'utf8',
       maxBuffer: 1 << 30,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -41,13 +43,13 @@ function nm(path: string, dynamic: boolean): SymbolTable {
   } catch {
     return EMPTY;
   }
-  const entries: [bigint, string][] = [];
+  const entries: [bigint, bigint, string][] = [];
   for (const line of out.split('\n')) {
-    const m = /^([0-9a-f]+) ([tTwWiI]) (.+)$/.exec(line);
-    if (m) entries.push([BigInt(`0x${m[1]}`), m[3]]);
+    const m = /^([0-9a-f]+) (?:([0-9a-f]+) )?([tTwWiI]) (.+)$/.exec(line);
+    if (m) entries.push([BigInt(`0x${m[1]}`), m[2] === undefined ? 0n : BigInt(`0x${m[2]}`), m[4]]);
   }
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { addresses: entries.map((e) => e[0]), names: entries.map((e) => e[1]) };
+  return { addresses: entries.map((e) => e[0]), sizes: entries.map((e) => e[1]), names: entries.map((e) => e[2]) };
 }
 
 function lookup(table: SymbolTable, address: bigint): string | null {
@@ -61,7 +63,11 @@ function lookup(table: SymbolTable, address: bigint): string | null {
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  return found === -1 ? null : table.names[found];
+  if (found === -1) return null;
+  // Past the end of the nearest symbol (a static function of a stripped library): unknown, not its neighbour.
+  const size = table.sizes[found];
+  if (size > 0n && address >= table.addresses[found] + size) return null;
+  return table.names[found];
 }
 
 /** Whether an ELF file is position-dependent (ET_EXEC: addresses are its own) rather than shared (ET_DYN). */
@@ -133,7 +139,8 @@ export class Symbolizer {
     }
     // A shared object's symbols are relative to where its first mapping (file offset 0) was loaded.
     const base = fixed ? 0n : (this.mappings.find((m) => m.path === file.path && m.offset === 0n)?.start ?? file.start - file.offset);
-    const name = lookup(this.table(file.path), address - base);
-    return { name: name ?? `0x${returnAddress.toString(16)}`, file: file.path, address: returnAddress };
+    const offset = address - base;
+    const name = lookup(this.table(file.path), offset);
+    return { name: name ?? `${file.path.split('/').pop()}+0x${offset.toString(16)}`, file: file.path, address: returnAddress };
   }
 }
