@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeapAttribution, attributionLines } from '../lib/attribution.js';
+import { parseCli, UsageError } from '../lib/cli/args.js';
 import { runCli, scratchDir } from './cli-helpers';
 import { root } from './helpers';
 
@@ -94,5 +95,27 @@ describe('mallinfo run --attribute', () => {
     const r = await runCli(['run', '--quiet', '--attribute', '--attribute-baseline', '10s', '--', 'node', '-e', '0'], { cwd: fixtures });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/what grew: pid \d+ ended before its baseline snapshot/);
+  });
+});
+
+describe('--attribute options', () => {
+  const run = (...options: string[]) => {
+    const cli = parseCli(['run', ...options, '--', 'node', 'app.js']);
+    if (cli.kind !== 'run') throw new Error('expected run');
+    return cli.run;
+  };
+
+  it('takes no snapshot unless asked; --pprof and --attribute-native imply --attribute', () => {
+    expect(run().attributeBaselineMs).toBeNull();
+    expect(run('--attribute').attributeBaselineMs).toBe(1000);
+    expect(run('--attribute-baseline', '2.5s').attributeBaselineMs).toBe(2500);
+    expect(run('--pprof', 'grew.pb.gz')).toMatchObject({ attributeBaselineMs: 1000, pprof: 'grew.pb.gz', attributeNative: false });
+    expect(run('--pprof-native', 'n.pb.gz')).toMatchObject({ attributeBaselineMs: 1000, attributeNative: true, pprofNative: 'n.pb.gz' });
+  });
+
+  it('refuses an empty file name and a baseline without its unit', () => {
+    expect(() => run('--pprof', '')).toThrow(UsageError);
+    expect(() => run('--pprof-native', '')).toThrow(/--pprof-native needs a file name/);
+    expect(() => run('--attribute-baseline', '5')).toThrow(/^--attribute-baseline must be a duration/);
   });
 });

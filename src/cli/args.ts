@@ -76,9 +76,9 @@ const UNIT_MS: Record<string, bigint> = { ms: 1n, s: 1000n, m: 60_000n };
  * values, anything under 10 ms and fractions of a millisecond.
  * @throws UsageError saying what was expected.
  */
-export function parseInterval(text: string): number {
+export function parseInterval(text: string, option = '--interval'): number {
   const match = /^(\d+)(?:\.(\d+))?(ms|s|m)$/.exec(text);
-  const expected = `--interval must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
+  const expected = `${option} must be a duration from ${MIN_INTERVAL_MS}ms, with its unit (500ms, 1s, 10s, 2m), got ${JSON.stringify(text)}`;
   if (!match) throw new UsageError(expected);
   const [, whole, fraction = '', unit] = match;
   // In exact decimal arithmetic: in binary floating point 32.2 * 1000 is 32200.000000000004, not a whole ms.
@@ -138,7 +138,7 @@ function parseRun(argv: readonly string[]): RunArgs {
   const attributeNative = values['attribute-native'] === true || values['pprof-native'] !== undefined;
   const attribute = attributeNative || values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
   return {
-    attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s') : null,
+    attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s', '--attribute-baseline') : null,
     pprof: values.pprof,
     attributeNative,
     pprofNative: values['pprof-native'],
