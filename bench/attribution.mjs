@@ -35,13 +35,15 @@ function benchSnapshotPause() {
       heapMb.toFixed(0),
       r.pauseMs.toFixed(0),
       ((r.pauseMs / heapMb) * 100).toFixed(0),
+      r.cpuMs.toFixed(0),
+      ((r.cpuMs / heapMb) * 100).toFixed(0),
       (r.snapshotBytes / 2 ** 20).toFixed(0),
       (r.peakRssBytes / 2 ** 20).toFixed(0),
     ]);
   }
   printTable(
     'Heap snapshot pause (two full GCs + HeapProfiler.takeHeapSnapshot; heap of small objects, fresh process per size)',
-    ['V8 heap MB', 'pause ms', 'pause ms per 100 MB', 'snapshot MB', 'peak RSS MB'],
+    ['V8 heap MB', 'pause ms', 'pause ms per 100 MB', 'CPU ms (all threads)', 'CPU ms per 100 MB', 'snapshot MB', 'peak RSS MB'],
     rows,
   );
   const r = trial([String(SIZES_MB[0]), 'analyze']);
