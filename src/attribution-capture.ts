@@ -46,6 +46,7 @@ export class HeapCapture {
   /** The sampled allocations still alive after a full collection (the floor), or null when not sampling. */
   samplingProfile(): SamplingProfile | null {
     if (!this.sampling) return null;
+    // A floor, and the ArrayBuffer sweeper done: the jemalloc dump that may follow sees the same state.
     collectGarbage();
     return this.post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile').profile;
   }

@@ -58,13 +58,21 @@ export function attributionLines(report: AttributionReport, options: Attribution
     lines.push(`  ${formatGroup(group, cwd)}`);
     if (i === 0 && group.path.length > 0) lines.push(`    path: ${formatPath(group, cwd)}`);
   });
-  const allocations = report.allocations.slice(0, options.allocations ?? 3);
-  if (allocations.length > 0) {
+  // Stacks that differ only further out are one place in your code here.
+  const places = new Map<string, { frame: StackFrame | null; bytes: number }>();
+  for (const site of report.allocations) {
+    const frame = userFrame(site.stack) ?? site.stack[0] ?? null;
+    const key = frame === null ? '' : `${frame.functionName}@${frame.url}:${frame.line}`;
+    const place = places.get(key) ?? { frame, bytes: 0 };
+    place.bytes += site.bytes;
+    places.set(key, place);
+  }
+  const shown = [...places.values()].sort((a, b) => b.bytes - a.bytes).slice(0, options.allocations ?? 3);
+  if (shown.length > 0) {
     lines.push('  allocated at (V8 heap objects still alive, sampled):');
-    for (const site of allocations) {
-      const frame = userFrame(site.stack) ?? site.stack[0];
-      const name = frame === undefined ? '(unknown)' : frame.functionName === '' ? '(anonymous)' : frame.functionName;
-      lines.push(`    ${formatBytes(site.bytes)}  ${name} ${formatLocation(frame ?? null, cwd)}`);
+    for (const { frame, bytes } of shown) {
+      const name = frame === null ? '(unknown)' : frame.functionName === '' ? '(anonymous)' : frame.functionName;
+      lines.push(`    ${formatBytes(bytes)}  ${name} ${formatLocation(frame, cwd)}`.trimEnd());
     }
   }
   return lines;

@@ -22,10 +22,10 @@ export function startAttributionCapture(dir: string, baselineAfterMs: number): v
   // Under jemalloc with its profiler on (--attribute-native), its heap profiles too.
   const jemalloc = binding.jemallocProfiling() === true;
   const take = (sampling: string, snapshot: string, heap: string): void => {
-    // The sampling profile first: it collects garbage, so the jemalloc dump is at a floor too.
+    // The snapshot first, so that it holds none of the profiles' own objects; each step collects garbage first.
+    capture.snapshotToFile(join(dir, snapshot));
     writeFileSync(join(dir, sampling), JSON.stringify(capture.samplingProfile()), { mode: 0o600 });
     if (jemalloc) binding.jemallocProfDump(join(dir, heap));
-    capture.snapshotToFile(join(dir, snapshot));
   };
   let state: 'waiting' | 'baseline' | 'done' = 'waiting';
   const timer = setTimeout(() => {

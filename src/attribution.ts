@@ -87,8 +87,8 @@ export class HeapAttribution {
     const capture = new HeapCapture();
     try {
       if (interval > 0) capture.startSampling(interval);
-      const sampling = capture.samplingProfile();
       const { text, pauseMs } = capture.snapshotText();
+      const sampling = capture.samplingProfile();
       return new HeapAttribution(capture, baselineOf(text, sampling), limits, pauseMs);
     } catch (error) {
       capture.close();
@@ -98,9 +98,9 @@ export class HeapAttribution {
 
   /** Takes a snapshot now (after a full collection) and reports what grew since the baseline. */
   report(): AttributionReport {
-    // The sampling profile first: the snapshot text is not alive yet.
-    const sampling = this.capture.samplingProfile();
+    // The snapshot first, so that it holds none of the profile's objects (the profile's stacks through this package are left out).
     const { text, pauseMs } = this.capture.snapshotText();
+    const sampling = this.capture.samplingProfile();
     this.lastPauseMs = pauseMs;
     return analyze(this.baseline, text, sampling, this.limits);
   }

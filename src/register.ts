@@ -16,6 +16,7 @@ import { connect } from 'node:net';
 import { isMainThread } from 'node:worker_threads';
 import { allocatorEnv } from './cli/allocator-env';
 import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV } from './cli/attribute-env';
+import { isLauncherScript } from './cli/launcher';
 import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV } from './cli/preload-env';
 import type { ProcessRecord, RunEvent } from './cli/records';
 
@@ -99,7 +100,8 @@ function start(channelPath: string): void {
   running.start();
   // --attribute: heap snapshots for the CLI to diff (loaded only when asked: node:inspector is not free).
   const attributeDir = process.env[ATTRIBUTE_DIR_ENV];
-  if (attributeDir) {
+  // Not in npm, npx and the like: their heap is not the question, and a snapshot of it costs.
+  if (attributeDir && !isLauncherScript(process.argv[1])) {
     const { startAttributionCapture } = require('./attribution-preload') as typeof import('./attribution-preload');
     startAttributionCapture(attributeDir, Number(process.env[ATTRIBUTE_BASELINE_MS_ENV]) || 1000);
   }
