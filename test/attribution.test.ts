@@ -1,5 +1,6 @@
 // Attribution of memory kept by JavaScript: scenarios with known causes,
 // named as the top entry by the in-process API and by `mallinfo run --attribute`.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeapAttribution, attributionLines } from '../lib/attribution.js';
@@ -65,9 +66,14 @@ describe('HeapAttribution (in process)', () => {
 
 describe('mallinfo run --attribute', () => {
   it('names closures kept in an array, where they are defined and what keeps them (V8 heap)', async () => {
-    const r = await runCli(['run', '--quiet', '--attribute', '--attribute-baseline', '300ms', '--', 'node', 'closures.cjs'], { cwd: fixtures });
+    const html = join(scratchDir(), 'report.html');
+    const r = await runCli(['run', '--quiet', '--attribute', '--attribute-baseline', '300ms', '--html', html, '--', 'node', 'closures.cjs'], { cwd: fixtures });
     expect(r.code).toBe(0);
     const lines = whatGrew(r.stderr);
+    // The HTML report has the same section.
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<section class="card" id="what-grew"><h2>What grew</h2><pre>what grew: ');
+    expect(page).toContain(lines[1].replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     expect(lines[1]).toMatch(/^ {2}\S+ [KM]B in [\d,]+ closure \(anonymous\) closures\.cjs:6 kept by `kept` \(Array\) ← onTimeout closures\.cjs:3$/);
     expect(lines[2]).toMatch(/path: .*kept → Array · \[\d+\] → \(closure\) \(closures\.cjs:6\)$/);
     // The sampling profiler's stack of what is still alive names the allocating function.

@@ -119,7 +119,7 @@ export async function run(args: RunArgs): Promise<number> {
   if (args.json) for (const line of grew) process.stderr.write(`mallinfo: ${line}\n`);
   else notes.unshift(...grew);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
-  writeOutputs(data, { html, json: args.json, notes, warnings });
+  writeOutputs(data, { html, json: args.json, notes, warnings, whatGrew: grew });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
 }
