@@ -13,10 +13,14 @@ import { collectGarbage } from './gc';
 /** Bytes between two samples of V8's sampling heap profiler by default (V8's own default). */
 export const DEFAULT_SAMPLING_INTERVAL_BYTES = 32 * 1024;
 
+/** Whether a HeapCapture of this copy of the package is sampling: V8's sampling heap profiler is one per isolate. */
+let samplingOwner: HeapCapture | null = null;
+
 /** An inspector session with the heap profiler enabled. */
 export class HeapCapture {
   private readonly session = new Session();
   private sampling = false;
+  private closed = false;
 
   constructor() {
     this.session.connect();
@@ -39,8 +43,12 @@ export class HeapCapture {
 
   /** Starts V8's sampling heap profiler (one sample about every `intervalBytes` allocated). */
   startSampling(intervalBytes: number = DEFAULT_SAMPLING_INTERVAL_BYTES): void {
+    if (samplingOwner !== null) {
+      throw new Error("V8's sampling heap profiler is already running for another attribution in this thread: stop() that one first");
+    }
     this.post('HeapProfiler.startSampling', { samplingInterval: intervalBytes });
     this.sampling = true;
+    samplingOwner = this;
   }
 
   /** The sampled allocations still alive after a full collection (the floor), or null when not sampling. */
@@ -86,10 +94,20 @@ export class HeapCapture {
     }
   }
 
-  /** Stops sampling and disconnects. */
+  /** Stops sampling and disconnects; a second call does nothing. */
   close(): void {
-    if (this.sampling) this.post('HeapProfiler.stopSampling');
-    this.sampling = false;
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sampling) {
+      this.sampling = false;
+      samplingOwner = null;
+      this.post('HeapProfiler.stopSampling');
+    }
     this.session.disconnect();
+  }
+
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 }

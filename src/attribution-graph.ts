@@ -61,8 +61,12 @@ export class HeapGraph {
   private parentEdges: Int32Array | undefined;
   private parentNodes: Int32Array | undefined;
 
+  /** @throws TypeError when `json` is not a heap snapshot. */
   constructor(json: HeapSnapshotJson) {
-    const meta = json.snapshot.meta;
+    const meta = (json as Partial<HeapSnapshotJson> | null)?.snapshot?.meta;
+    if (!meta || !Array.isArray(meta.node_fields) || !Array.isArray(json.nodes) || !Array.isArray(json.edges) || !Array.isArray(json.strings)) {
+      throw new TypeError('not a V8 heap snapshot: expected snapshot.meta, nodes, edges and strings');
+    }
     const nf = meta.node_fields.length;
     const ef = meta.edge_fields.length;
     const field = (fields: string[], name: string): number => {

@@ -74,8 +74,9 @@ export class HeapAttribution {
 
   /**
    * Starts sampling allocations and takes the baseline snapshot now, after
-   * a full collection (this pauses the process).
-   * @throws TypeError / RangeError for bad options.
+   * a full collection (this pauses the process). One at a time per thread
+   * when sampling (V8 has one sampling heap profiler per isolate).
+   * @throws TypeError / RangeError for bad options; Error while another one samples.
    */
   static start(options?: HeapAttributionOptions): HeapAttribution {
     const o = optionsObject('options', options, ['samplingIntervalBytes', 'maxGroups', 'maxAllocations']);
@@ -98,6 +99,7 @@ export class HeapAttribution {
 
   /** Takes a snapshot now (after a full collection) and reports what grew since the baseline. */
   report(): AttributionReport {
+    if (this.capture.isClosed) throw new Error('this HeapAttribution was stopped: start() a new one');
     // The snapshot first, so that it holds none of the profile's objects (the profile's stacks through this package are left out).
     const { text, pauseMs } = this.capture.snapshotText();
     const sampling = this.capture.samplingProfile();
@@ -105,7 +107,7 @@ export class HeapAttribution {
     return analyze(this.baseline, text, sampling, this.limits);
   }
 
-  /** Stops sampling and closes the inspector session. */
+  /** Stops sampling and closes the inspector session (a second call does nothing). */
   stop(): void {
     this.capture.close();
   }

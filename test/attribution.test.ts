@@ -1,9 +1,9 @@
 // Attribution of memory kept by JavaScript: scenarios with known causes,
 // named as the top entry by the in-process API and by `mallinfo run --attribute`.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HeapAttribution, attributionLines } from '../lib/attribution.js';
+import { HeapAttribution, analyzeFiles, attributionLines } from '../lib/attribution.js';
 import { parseCli, UsageError } from '../lib/cli/args.js';
 import { runCli, scratchDir } from './cli-helpers';
 import { root } from './helpers';
@@ -55,6 +55,29 @@ describe('HeapAttribution (in process)', () => {
     } finally {
       attribution.stop();
     }
+  });
+
+  it('samples for one attribution at a time, and says so; a stopped one refuses to report', () => {
+    const first = HeapAttribution.start({ maxGroups: 1 });
+    try {
+      expect(() => HeapAttribution.start()).toThrow(/already running for another attribution/);
+      // Without sampling, a second one can run beside it.
+      HeapAttribution.start({ samplingIntervalBytes: 0, maxGroups: 1 }).stop();
+      expect(first.report().allocations).toBeDefined();
+    } finally {
+      first.stop();
+    }
+    first.stop();
+    expect(() => first.report()).toThrow(/was stopped/);
+    HeapAttribution.start({ maxGroups: 1 }).stop();
+  });
+
+  it('refuses files that are not heap snapshots, naming what is wrong', () => {
+    const dir = scratchDir();
+    const notSnapshot = join(dir, 'a.heapsnapshot');
+    writeFileSync(notSnapshot, '{"hello": 1}');
+    expect(() => analyzeFiles({ baselineSnapshot: notSnapshot, finalSnapshot: notSnapshot })).toThrow(/not a V8 heap snapshot/);
+    expect(() => analyzeFiles({ baselineSnapshot: join(dir, 'missing'), finalSnapshot: notSnapshot })).toThrow(/ENOENT/);
   });
 
   it('checks its options', () => {
