@@ -7,6 +7,7 @@
         "native/allocator.cc",
         "native/glibc.cc",
         "native/jemalloc.cc",
+        "native/jemalloc-prof.cc",
         "native/tcmalloc.cc",
         "native/procfs.cc",
         "native/symbols.cc",

@@ -35,8 +35,8 @@ function cpuMicros(pid) {
 }
 
 /** Starts a server (alone or under the CLI); resolves once it listens, with the pids whose CPU counts. */
-async function startServer(args) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+async function startServer(args, env = {}) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
   let text = '';
   for await (const chunk of child.stdout) {
     text += chunk;
@@ -58,8 +58,9 @@ async function load(url, seconds) {
   return result.requests.total;
 }
 
-async function measure(variant) {
-  const s = await startServer(variant.args);
+/** One run of a variant ({ args, env? }): its throughput and CPU per request (also used by bench/attribution.mjs). */
+export async function measure(variant) {
+  const s = await startServer(variant.args, variant.env);
   try {
     await load(s.url, 1); // warm-up: JIT, sockets
     const cpuBefore = s.pids.map(cpuMicros);

@@ -14,6 +14,7 @@ import { ARTIFACTS, benchFreeChunks } from './free-chunks.mjs';
 import { describeMachine, figureLine } from './measure.mjs';
 import { benchTesting } from './testing.mjs';
 import { benchCli } from './cli.mjs';
+import { benchAttribution } from './attribution.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const outDir = values.out === undefined ? null : dirname(resolve(values.out));
@@ -55,6 +56,7 @@ benchDiagnose();
 figure(await benchFreeChunks({ figuresDir }));
 await benchTesting();
 await benchCli();
+await benchAttribution();
 
 console.log = print;
 if (values.out !== undefined) {

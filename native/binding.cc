@@ -10,6 +10,7 @@
 #include "allocator.h"
 #include "glibc.h"
 #include "jemalloc.h"
+#include "jemalloc-prof.h"
 #include "layout.h"
 #include "procfs.h"
 #include "trim_worker.h"
@@ -72,6 +73,8 @@ class Addon : public Napi::Addon<Addon> {
         InstanceMethod("mallocInfo", &Addon::MallocInfo),
         InstanceMethod("arenaCount", &Addon::ArenaCount),
         InstanceMethod("jemallocArenas", &Addon::JemallocArenas),
+        InstanceMethod("jemallocProfiling", &Addon::JemallocProfilingNow),
+        InstanceMethod("jemallocProfDump", &Addon::JemallocProfDumpTo),
     });
   }
 
@@ -201,6 +204,23 @@ class Addon : public Napi::Addon<Addon> {
     result.Set("count", count);
     result.Set("arenas", arenas);
     return result;
+  }
+
+  // jemallocProfiling(): true/false under jemalloc (heap profiler on or
+  // off), null without jemalloc.
+  Napi::Value JemallocProfilingNow(const Napi::CallbackInfo& info) {
+    const JemallocProfiling state = JemallocProfilingState();
+    if (state == JemallocProfiling::kNoJemalloc) return info.Env().Null();
+    return Napi::Boolean::New(info.Env(), state == JemallocProfiling::kOn);
+  }
+
+  // jemallocProfDump(path: string): mallctl's result (0 on success).
+  Napi::Value JemallocProfDumpTo(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsString()) {
+      throw Napi::TypeError::New(info.Env(), "path must be a string");
+    }
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    return Napi::Number::New(info.Env(), JemallocProfDump(path.c_str()));
   }
 
   static Napi::Value StringOrNull(Napi::Env env, const char* text) {

@@ -95,6 +95,10 @@ export interface NativeBinding {
   arenaCount(): number | null;
   /** `arenas.narenas` and each initialised arena's statistics; null unless jemalloc with statistics. */
   jemallocArenas(): JemallocArenas | null;
+  /** Whether jemalloc's heap profiler is on (MALLOC_CONF=prof:true); null without jemalloc. */
+  jemallocProfiling(): boolean | null;
+  /** mallctl("prof.dump") to `path`: 0 on success, an errno value, -1 without jemalloc. */
+  jemallocProfDump(path: string): number;
 }
 
 /** Value of `heapSource`: which allocator call filled the heap slots (native/layout.h). */

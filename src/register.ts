@@ -15,6 +15,8 @@
 import { connect } from 'node:net';
 import { isMainThread } from 'node:worker_threads';
 import { allocatorEnv } from './cli/allocator-env';
+import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV } from './cli/attribute-env';
+import { isLauncherScript } from './cli/launcher';
 import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV } from './cli/preload-env';
 import type { ProcessRecord, RunEvent } from './cli/records';
 
@@ -94,6 +96,13 @@ function start(channelPath: string): void {
     if (running.running) send({ type: 'sample', pid, sample: mallinfo.sample() });
   });
   running.start();
+  // --attribute: heap snapshots for the CLI to diff (loaded only when asked: node:inspector is not free).
+  const attributeDir = process.env[ATTRIBUTE_DIR_ENV];
+  // Not in npm, npx and the like: their heap is not the question, and a snapshot of it costs.
+  if (attributeDir && !isLauncherScript(process.argv[1])) {
+    const { startAttributionCapture } = require('./attribution-preload') as typeof import('./attribution-preload');
+    startAttributionCapture(attributeDir, Number(process.env[ATTRIBUTE_BASELINE_MS_ENV]) || 1000);
+  }
 }
 
 const channelPath = process.env[CHANNEL_ENV];

@@ -23,6 +23,13 @@ run options:
   --ndjson <file>        write every record of the run to <file> (NDJSON)
   --html <file>          write a self-contained HTML report to <file>
   --auto-trim            let the watched process call malloc_trim when it pays
+  --attribute            name what grew: heap snapshots at a baseline and at exit,
+                         diffed (each pauses the command: see docs/attribution.md)
+  --attribute-baseline <duration>  when the baseline is taken (default 1s)
+  --pprof <file>         with --attribute: write what grew as a pprof profile
+  --attribute-native     also native memory JS does not see: runs the command
+                         under jemalloc's heap profiler (libjemalloc2)
+  --pprof-native <file>  write the native stacks that grew as a pprof profile
   --quiet                no live view (the summary is still printed)
   --json                 print the summary as one JSON line on stdout
                          (the text summary is then left out)
@@ -46,6 +53,14 @@ export interface RunArgs {
   autoTrim: boolean;
   quiet: boolean;
   json: boolean;
+  /** `--attribute`: the baseline's delay in ms, or null when not asked. */
+  attributeBaselineMs: number | null;
+  /** `--pprof`: where to write what grew. */
+  pprof: string | undefined;
+  /** `--attribute-native`: jemalloc's heap profiler too. */
+  attributeNative: boolean;
+  /** `--pprof-native`: where to write the native stacks that grew. */
+  pprofNative: string | undefined;
 }
 
 /** Parsed `mallinfo report`. */
@@ -103,6 +118,11 @@ const RUN_OPTIONS = {
   'auto-trim': { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
+  attribute: { type: 'boolean' },
+  'attribute-baseline': { type: 'string' },
+  pprof: { type: 'string' },
+  'attribute-native': { type: 'boolean' },
+  'pprof-native': { type: 'string' },
 } as const;
 
 /** Where the command starts: after `--`, else at the first argument that is not an option. */
@@ -126,7 +146,15 @@ function parseRun(argv: readonly string[]): RunArgs {
   if (split.command.length === 0) throw new UsageError('missing the command to run: mallinfo run [options] -- <command> [args...]');
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
+  if (values.pprof === '') throw new UsageError('--pprof needs a file name');
+  if (values['pprof-native'] === '') throw new UsageError('--pprof-native needs a file name');
+  const attributeNative = values['attribute-native'] === true || values['pprof-native'] !== undefined;
+  const attribute = attributeNative || values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
   return {
+    attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s', '--attribute-baseline') : null,
+    pprof: values.pprof,
+    attributeNative,
+    pprofNative: values['pprof-native'],
     command: split.command[0],
     args: split.command.slice(1),
     intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),

@@ -135,11 +135,18 @@ function metadataSection(data: RunData, summary: RunSummary): string {
 }
 
 /** The whole report page for a run and its summary. */
-export function renderHtml(data: RunData, summary: RunSummary): string {
+/** `--attribute`'s "what grew" lines, as they are printed, in a card after the verdict. */
+function whatGrewSection(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  return `<section class="card" id="what-grew"><h2>What grew</h2><pre>${escapeHtml(lines.join('\n'))}</pre></section>`;
+}
+
+export function renderHtml(data: RunData, summary: RunSummary, whatGrew: readonly string[] = []): string {
   const title = summary.command ? formatCommand(summary.command) : 'a run';
   const body = `<h1>mallinfo report</h1>
 <p class="command">${code(title)} ${escapeHtml(endingOf(summary))}</p>
 ${verdictSection(summary)}
+${whatGrewSection(whatGrew)}
 ${chartSection(summary)}
 ${seriesTable(summary)}
 ${processTable(summary)}

@@ -17,6 +17,8 @@ export interface OutputOptions {
   json: boolean;
   /** Extra lines for the text summary (where the files were written). */
   notes?: string[];
+  /** `--attribute`'s "what grew" lines, for the HTML report (the text summary has them among its notes). */
+  whatGrew?: string[];
   /** What was skipped on the way (a cut-off line, invalid records): after the text summary, or on stderr beside `--json`. */
   warnings?: string[];
   /** Replaces the text summary's first line (`mallinfo attach` says what it attached to). */
@@ -41,7 +43,7 @@ export function writeOutputs(data: RunData, options: OutputOptions): RunSummary 
       if (options.headline !== undefined) lines[0] = options.headline;
       process.stderr.write(`${[...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
     }
-    options.html?.write(renderHtml(data, summary));
+    options.html?.write(renderHtml(data, summary, options.whatGrew));
     return summary;
   } finally {
     options.html?.discard();

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocatorEnv } from './allocator-env';
+import { AttributionRun } from './attribute';
 import type { RunArgs } from './args';
 import { Channel } from './channel';
 import { exitCodeOf, runChild, type ChildExit } from './child';
@@ -92,9 +93,16 @@ export async function run(args: RunArgs): Promise<number> {
     return exitCodeOf({ exitCode: null, signal: stop.received });
   }
   let exit: ChildExit;
+  let attribution: AttributionRun | undefined;
   try {
-    exit = await runChild(args.command, args.args, childEnv(args, channel.path));
+    const env = childEnv(args, channel.path);
+    if (args.attributeBaselineMs !== null) {
+      attribution = AttributionRun.create();
+      Object.assign(env, attribution.env(args.attributeBaselineMs, args.attributeNative, env));
+    }
+    exit = await runChild(args.command, args.args, env);
   } catch (error) {
+    attribution?.discard();
     await abandon();
     throw error;
   }
@@ -107,8 +115,11 @@ export async function run(args: RunArgs): Promise<number> {
   const notes: string[] = [];
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
+  const grew = attribution?.finish(data.primary()?.pid, args.pprof, args.pprofNative) ?? [];
+  if (args.json) for (const line of grew) process.stderr.write(`mallinfo: ${line}\n`);
+  else notes.unshift(...grew);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
-  writeOutputs(data, { html, json: args.json, notes, warnings });
+  writeOutputs(data, { html, json: args.json, notes, warnings, whatGrew: grew });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
 }

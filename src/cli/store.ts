@@ -7,15 +7,13 @@
 import type { Collection } from '../collections';
 import type { MemorySample } from '../types';
 import type { EndRecord, GcRecord, ProcessRecord, RunEvent, RunRecord, TrimRecord } from './records';
+import { isLauncherScript } from './launcher';
 import { SERIES, type SeriesKey } from './series';
 
 /** Samples kept per process for the chart and the verdict; beyond it every other one is dropped. */
 const MAX_KEPT_SAMPLES = 8192;
 /** Full garbage collection times kept per process (as many as a Sampler keeps). */
 const MAX_KEPT_GCS = 4096;
-
-/** Launchers whose own memory is not the question: npm, npx, yarn, pnpm, corepack. */
-const LAUNCHER = /(^|\/)(npm-cli|npx-cli|npm|npx|yarn|pnpm|pnpx|corepack)(\.c?js)?$/;
 
 /** A `gc` record as a collection; records written before kinds were recorded were full collections. */
 function collectionOf(r: GcRecord): Collection {
@@ -51,8 +49,7 @@ export class ProcessData {
 
   /** Whether this is a package-manager launcher (npm, npx, …) rather than the program. */
   get launcher(): boolean {
-    const script = this.info.argv[1];
-    return script !== undefined && LAUNCHER.test(script);
+    return isLauncherScript(this.info.argv[1]);
   }
 
   addSample(sample: MemorySample): void {
