@@ -246,9 +246,11 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
 
   const native = evidence.inUse ?? evidence.nativeResident;
   const findings = evidence.findings;
+  // Whether any collection ran in the window's last third (null: not known).
+  const collectedLate = collections === null ? null : collections.some((c) => c.time - window.start >= (2 * window.durationMs) / 3);
   const duration = window.durationMs;
-  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration, { afterFullCollectionsOnly: false }));
-  findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null }));
+  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration, { afterFullCollectionsOnly: false, collectedLate }));
+  findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null, collectedLate }));
   if (evidence.unexplained) findings.push(fragmentationFinding(evidence.unexplained, opts));
 
   // The faster-growing leak is the verdict; fragmentation is one only without a leak.

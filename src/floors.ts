@@ -35,6 +35,13 @@ export interface HeldGrowth {
   confirmedPace: Trend | null;
   /** The same over the last two thirds of the window; null with fewer than 3 there. */
   lateConfirmedPace: Trend | null;
+  /**
+   * How far the readings after collections in the last two thirds scatter
+   * around their pace: the 90th percentile of their distances from its
+   * line, bytes; null without `lateConfirmedPace`. Readings after
+   * collections that lie on a line carry no garbage worth counting.
+   */
+  confirmedScatter: number | null;
   /** The last reading right after a collection, bytes, and when (seconds from the window's start); null without one. */
   lastConfirmed: { at: number; value: number } | null;
   /** How far the last third's low is above the last confirmed reading, bytes (0 when below): a rise no collection has confirmed yet. */
@@ -157,6 +164,8 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
   for (const e of input.events) collections[thirdOf(e, duration)]++;
   const confirmed = confirmedReadings(input);
   const lastConfirmed = confirmed.length > 0 ? confirmed[confirmed.length - 1] : null;
+  const lateConfirmed = confirmed.filter((r) => r.at >= duration / 3);
+  const lateConfirmedPace = paceOf(lateConfirmed);
   let confirmedGrowth: HeldGrowth['confirmedGrowth'] = null;
   if (lastConfirmed !== null && lastConfirmed.at >= duration / 6) {
     let low: Reading | null = null;
@@ -176,7 +185,14 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
     collections,
     confirmed: confirmed.length,
     confirmedPace: paceOf(confirmed),
-    lateConfirmedPace: paceOf(confirmed.filter((r) => r.at >= duration / 3)),
+    lateConfirmedPace: lateConfirmedPace,
+    confirmedScatter:
+      lateConfirmedPace === null
+        ? null
+        : quantile(
+            lateConfirmed.map((r) => Math.abs(r.value - (lateConfirmedPace.intercept + lateConfirmedPace.slope * r.at))),
+            0.9,
+          ),
     lastConfirmed,
     confirmedGrowth,
     unconfirmed: lastConfirmed === null ? 0 : Math.max(0, lows[2] - lastConfirmed.value),

@@ -85,8 +85,9 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
     expect(t.stderr()).toMatch(/Debugger listening on ws:\/\/127\.0\.0\.1:\d+\//);
   });
 
-  it('calls a fragmenting ESM server fragmentation', async () => {
-    const t = await target('target.mjs', 'fragment');
+  it('calls an ESM server fragmentation when its bursts left freed memory resident and unused', async () => {
+    // 'fragmented' bursts once, then idles: bursts every 250 ms ('fragment') take the free memory back (headroom, stable).
+    const t = await target('target.mjs', 'fragmented');
     const client = clientLoop(t.port);
     const html = join(dir, 'fragment.html');
     const result = await runCli(['attach', String(t.pid), '--duration', '3s', '--interval', '50ms', '--json', '--quiet', '--html', html]);
@@ -185,12 +186,12 @@ describe('mallinfo attach: --once, an inspector already open, and stopping', () 
   });
 
   it('reports a target that exits while attached, with exit and end records', async () => {
-    const t = await target('target.mjs', 'stable', { env: { EXIT_AFTER_MS: '1500' } });
+    const t = await target('target.mjs', 'stable', { env: { EXIT_AFTER_MS: '3000' } });
     const ndjson = join(dir, 'exit.ndjson');
     const started = Date.now();
     const result = await runCli(['attach', String(t.pid), '--duration', '20s', '--interval', '100ms', '--ndjson', ndjson]);
     expect(result.code, result.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(8000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.stderr).toMatch(new RegExp(`^mallinfo: pid ${t.pid} \\(.*\\) exited while attached, after`, 'm'));
     expect(readRecords(ndjson).map((r) => r.type).slice(-2)).toEqual(['exit', 'end']);
   });

@@ -91,6 +91,18 @@ export async function inRounds(count, burst, { pauseMs = 150, after = async () =
 }
 
 /**
+ * Runs `rounds()`, then stays quiet (no allocation but the event loop's
+ * own) for `share` × as long as the rounds took, at least `minMs`: after
+ * its bursts, a service idles, and freed memory that stays resident then
+ * is fragmentation, not headroom the next burst takes back.
+ */
+export async function thenQuiet(rounds, { share = 1, minMs = 2000 } = {}) {
+  const started = performance.now();
+  await rounds();
+  await sleep(Math.max(minMs, share * (performance.now() - started)));
+}
+
+/**
  * Waits (at most `maxMs`) until the allocator's in-use stops falling. V8
  * frees ArrayBuffer backing stores on a background thread after a
  * collection; when each Buffer is its own mapping (MALLOC_MMAP_THRESHOLD_)

@@ -1,25 +1,29 @@
-// The story with trims: one after the fourth round, one after the last,
-// then a second of quiet. A trim returns the pages (RSS drops) while glibc
-// keeps its free bytes; the next burst takes the pages again. The verdict
-// stays fragmentation: it must not flip because someone trimmed.
+// The story with trims: four rounds, a quiet stretch, a trim; again; then a
+// second of quiet. A trim returns the pages (RSS drops) while glibc keeps
+// its free bytes; the next burst takes the pages again. The verdict stays
+// fragmentation: it must not flip because someone trimmed.
 // Run: node examples/scenarios/trims.mjs [--json]
 import { trimSync } from 'mallinfo';
 import { allocationBurst } from '../workloads/fragmentation.mjs';
-import { inRounds, runScenario, sleep } from './harness.mjs';
+import { inRounds, runScenario, sleep, thenQuiet } from './harness.mjs';
 
 await runScenario({
   name: 'trims',
   expected: 'fragmentation',
-  about: 'the story, trimmed after round 4 and after round 8, then quiet',
+  about: 'the story in two halves of 4 rounds, each followed by a quiet stretch and a trim',
   async workload({ mark }) {
-    await inRounds(8, () => allocationBurst({ keptShare: 0.01 }), {
-      async after(round) {
-        if (round % 4 !== 0) return;
-        const { released } = trimSync();
-        mark(`trim after round ${round}: ${(released / 2 ** 20).toFixed(0)} MB released`);
-        await sleep(100);
-      },
-    });
+    const trim = (label) => {
+      const { released } = trimSync();
+      mark(`${label}: ${(released / 2 ** 20).toFixed(0)} MB released`);
+    };
+    // Bursts, a quiet stretch (freed memory resident and unused: fragmentation), a trim; again; then quiet.
+    await thenQuiet(() => inRounds(4, () => allocationBurst({ keptShare: 0.01 })));
+    trim('trim after round 4');
+    await thenQuiet(() => inRounds(4, () => allocationBurst({ keptShare: 0.01 })));
+    trim('trim after round 8');
+    await sleep(1000);
+  },
+});
     await sleep(1000);
   },
 });

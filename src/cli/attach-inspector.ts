@@ -107,7 +107,12 @@ export async function openInspector(target: TargetInfo, timeouts: AttachTimeouts
       );
     }
   }
-  process.kill(pid, 'SIGUSR1');
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new AttachError(`pid ${pid} exited before its inspector could be opened`, 3);
+    throw error;
+  }
   const deadline = Date.now() + timeouts.openMs;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
