@@ -130,7 +130,9 @@ function checkSample(value: unknown): MemorySample {
   numbers(value, 'sample', ['time', 'costNs']);
   const heap = field(value, 'sample.heap', isObjectOrNull, 'an object or null');
   if (heap !== null) {
-    numbers(heap, 'sample.heap', ['inUse', 'free', 'mapped', 'mmapped']);
+    numbers(heap, 'sample.heap', ['inUse', 'free', 'mapped']);
+    // null under jemalloc and tcmalloc, which have no separately mmapped chunks.
+    if (heap.mmapped !== null) field(heap, 'sample.heap.mmapped', isNumber, 'a number or null');
     field(heap, 'sample.heap.exact', isBoolean, 'a boolean');
   }
   const proc = field(value, 'sample.process', isObjectOrNull, 'an object or null');
