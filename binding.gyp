@@ -9,6 +9,7 @@
         "native/jemalloc.cc",
         "native/tcmalloc.cc",
         "native/procfs.cc",
+        "native/sample_buffer.cc",
         "native/symbols.cc",
         "native/trim_worker.cc"
       ],
