@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { parseCli, USAGE, UsageError } from './args';
+import { print, survivePipeErrors } from './broken-pipe';
 import { SpawnError } from './child';
 import { FileError } from './ndjson';
 import { report } from './report';
@@ -15,7 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const cli = parseCli(argv);
   switch (cli.kind) {
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      print(process.stdout, `${USAGE}\n`);
       return 0;
     case 'run':
       return run(cli.run);
@@ -24,22 +25,23 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+survivePipeErrors();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`mallinfo: ${error.message}\n\n${USAGE}\n`);
+      print(process.stderr, `mallinfo: ${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (error instanceof SpawnError) {
-      process.stderr.write(`mallinfo: ${error.message}\n`);
+      print(process.stderr, `mallinfo: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {
-      process.stderr.write(`mallinfo: ${(error as Error).message}\n`);
+      print(process.stderr, `mallinfo: ${(error as Error).message}\n`);
       process.exitCode = 1;
     } else {
-      process.stderr.write(`mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      print(process.stderr, `mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);
       process.exitCode = 70;
     }
   },

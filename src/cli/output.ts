@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { renderHtml } from './html';
+import { print } from './broken-pipe';
 import type { ReportFile } from './report-file';
 import type { RunData } from './store';
 import { summarize, type RunSummary } from './summary';
@@ -31,11 +32,11 @@ export function writeOutputs(data: RunData, options: OutputOptions): RunSummary 
     const summary = summarize(data);
     const warnings = options.warnings ?? [];
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-      for (const warning of warnings) process.stderr.write(`mallinfo: ${warning}\n`);
+      print(process.stdout, `${JSON.stringify(summary)}\n`);
+      for (const warning of warnings) print(process.stderr, `mallinfo: ${warning}\n`);
     } else {
       const notes = [...(options.notes ?? []), ...warnings.map((warning) => `  ${warning}`)];
-      process.stderr.write(`${[...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
+      print(process.stderr, `${[...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
     }
     options.html?.write(renderHtml(data, summary));
     return summary;

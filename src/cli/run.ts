@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocatorEnv } from './allocator-env';
 import type { RunArgs } from './args';
+import { print } from './broken-pipe';
 import { Channel } from './channel';
 import { exitCodeOf, runChild, type ChildExit } from './child';
 import { createLiveView, type LiveView } from './live';
@@ -88,7 +89,7 @@ export async function run(args: RunArgs): Promise<number> {
   };
   if (stop.received !== null) {
     await abandon();
-    process.stderr.write(`mallinfo: stopped by ${stop.received} before the command started\n`);
+    print(process.stderr, `mallinfo: stopped by ${stop.received} before the command started\n`);
     return exitCodeOf({ exitCode: null, signal: stop.received });
   }
   let exit: ChildExit;
