@@ -30,6 +30,13 @@ export interface ChannelEvents {
 export class Channel extends EventEmitter<ChannelEvents> {
   /** Open connections, each with a promise that settles when it closes. */
   private readonly connections = new Map<Socket, Promise<void>>();
+  /**
+   * Records that came after {@link Channel.close} ended the grace (from a
+   * process that outlived the command, cut then): dropped, not emitted, so
+   * that nothing reaches a file after the run's end.
+   */
+  late = 0;
+  private closed = false;
 
   private constructor(
     private readonly server: Server,
@@ -79,7 +86,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
       // A process speaks only for itself, and only through these record types.
       const own = 'pid' in record && record.pid === pid;
       if (own && ['process', 'sample', 'trim', 'gc'].includes(record.type)) {
-        this.emit('record', record);
+        this.deliver(record);
       } else {
         this.emit('invalid', `unexpected ${record.type} record on the channel`);
       }
@@ -94,14 +101,22 @@ export class Channel extends EventEmitter<ChannelEvents> {
       // A last line without its newline: a record if whole, else (the process died mid-write) invalid.
       const rest = lines.end();
       if (rest !== undefined) take(rest);
-      if (pid !== undefined) this.emit('record', { type: 'exit', pid, time: Date.now() });
+      if (pid !== undefined) this.deliver({ type: 'exit', pid, time: Date.now() });
     });
+  }
+
+  /** Emits a record, or counts it as late once the channel is closed. */
+  private deliver(record: RunEvent): void {
+    if (this.closed) this.late++;
+    else this.emit('record', record);
   }
 
   /**
    * Stops listening, waits up to `graceMs` for the connected processes to
    * finish sending (a process that exited has its connection closed by the
    * kernel; one that lives on, detached, is cut), and removes the directory.
+   * From the end of the grace on, no record is emitted: what still comes
+   * (a cut connection's last line, its exit) is counted in {@link Channel.late}.
    */
   async close(graceMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -109,7 +124,11 @@ export class Channel extends EventEmitter<ChannelEvents> {
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(this.connections.values()), grace]);
     clearTimeout(timer);
+    this.closed = true;
+    const cut = [...this.connections.values()];
     for (const socket of this.connections.keys()) socket.destroy();
+    // Their close handlers count what they still had as late: wait for them, so that the count is final.
+    await Promise.all(cut);
     await closed;
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -109,6 +109,9 @@ export async function run(args: RunArgs): Promise<number> {
   if (args.ndjson !== undefined && writeError === undefined) notes.push(`  samples: ${args.ndjson}`);
   if (args.html !== undefined) notes.push(`  report:  ${args.html}`);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
+  // From processes that outlived the command (detached), cut after the drain.
+  const late = channel.late + (ndjson?.dropped ?? 0);
+  if (late > 0) warnings.push(`dropped ${late} record${late === 1 ? '' : 's'} that came after the command ended`);
   writeOutputs(data, { html, json: args.json, notes, warnings });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
