@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
+import { sameFile } from './same-file';
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -105,6 +106,13 @@ function commandStart(argv: readonly string[]): { options: string[]; command: st
   return at === -1 ? { options: [...argv], command: [] } : { options: argv.slice(0, at), command: argv.slice(at) };
 }
 
+/** The report written over its own samples would lose them: refused, whatever the spelling of the path. */
+function refuseSameFile(what: string, samples: string | undefined, html: string | undefined): void {
+  if (samples !== undefined && html !== undefined && sameFile(samples, html)) {
+    throw new UsageError(`${what} and --html name the same file (${html}): the report would replace the samples`);
+  }
+}
+
 function parseRun(argv: readonly string[]): RunArgs {
   const split = commandStart(argv);
   const { values } = orUsageError(() =>
@@ -113,6 +121,7 @@ function parseRun(argv: readonly string[]): RunArgs {
   if (split.command.length === 0) throw new UsageError('missing the command to run: mallinfo run [options] -- <command> [args...]');
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
+  refuseSameFile('--ndjson', values.ndjson, values.html);
   return {
     command: split.command[0],
     args: split.command.slice(1),
@@ -137,6 +146,7 @@ function parseReport(argv: readonly string[]): ReportArgs {
   if (positionals.length === 0) throw new UsageError('missing the file: mallinfo report <samples.ndjson>');
   if (positionals.length > 1) throw new UsageError(`one file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.html === '') throw new UsageError('--html needs a file name');
+  refuseSameFile('the file to read', positionals[0], values.html);
   return { file: positionals[0], html: values.html, json: values.json ?? false };
 }
 
