@@ -57,8 +57,8 @@ describe.concurrent.each(CLI_ALLOCATORS)('mallinfo report of a run under %s', (a
 
   it.each([
     ['a line that is not JSON', (l: string[]) => [l[0], l[1], '{"type":"sample","pid":1,', ...l.slice(2)], 'line 3: not valid JSON ('],
-    ['a sample without its V8 numbers', (l: string[]) => [l[0], l[1], '{"type":"sample","pid":1,"sample":{"time":1,"costNs":1,"heap":null,"process":null}}'], 'line 3: sample.v8 must be an object'],
-    ['a sample with a string for RSS', (l: string[]) => [l[0], l[1], firstSample(l).replace(/("process":\{[^}]*"resident":)\d+/, '$1"big"')], 'line 3: sample.process.resident must be a number'],
+    ['a sample without its V8 numbers', (l: string[]) => [l[0], l[1], '{"type":"sample","pid":1,"sample":{"time":1,"costNs":1,"heap":null,"process":null}}'], 'line 3: sample.v8 is missing'],
+    ['a sample with a string for RSS', (l: string[]) => [l[0], l[1], firstSample(l).replace(/("process":\{[^}]*"resident":)\d+/, '$1"big"')], 'line 3: sample.process.resident must be a finite number'],
     ['a record without a type', (l: string[]) => [l[0], '[1,2]'], 'line 2: a record must be a JSON object'],
     ['a run record of another format', (l: string[]) => [l[0].replace('mallinfo-run', 'other'), ...l.slice(1)], 'line 1: format must be "mallinfo-run"'],
   ])('names the line of %s', async (name, edit, message) => {
