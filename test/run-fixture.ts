@@ -11,7 +11,7 @@ import { renderHtml } from '../src/cli/html';
 export function baselineRecords(): RunEvent[] {
   const pid = 4242;
   const start = sample();
-  const samples: RunEvent[] = Array.from({ length: 24 }, (_, i) => {
+  const samples: RunEvent[] = Array.from({ length: 16 }, (_, i) => {
     const s = sample();
     return { type: 'sample', pid, sample: { ...s, time: start.time + i * 100 } };
   });
@@ -20,14 +20,14 @@ export function baselineRecords(): RunEvent[] {
     { type: 'run', format: 'mallinfo-run', version: 1, command: ['node', 'app.js', '--flag'], cwd: '/srv/app', startedAt: start.time - 50, intervalMs: 100, autoTrim: true, mallinfoVersion: '0.1.0', allocatorEnv: { MALLOC_ARENA_MAX: '2' } },
     { type: 'process', pid, ppid: 1, argv: ['/usr/bin/node', 'app.js'], node: process.version, time: start.time - 20, allocator: info, allocatorEnv: { MALLOC_ARENA_MAX: '2' }, error: null, warning: 'no trim here' },
     { type: 'process', pid: pid + 1, ppid: pid, argv: ['/usr/bin/node', 'worker.js'], node: process.version, time: start.time, allocator: null, allocatorEnv: {}, error: 'the addon did not load', warning: null },
-    ...samples.slice(0, 12),
-    { type: 'gc', pid, time: start.time + 1150, kind: 'major', v8Used: 4_000_000, inUse: 3_000_000, durationMs: 1.5 },
-    { type: 'trim', pid, time: start.time + 1160, rssBefore: 60e6, rssAfter: 50e6, released: 10e6, durationMs: 12.5, freeBefore: 20e6, residentFreeEstimate: 8e6 },
-    ...samples.slice(12),
-    { type: 'gc', pid, time: start.time + 2350 },
-    { type: 'exit', pid: pid + 1, time: start.time + 2380 },
-    { type: 'exit', pid, time: start.time + 2400 },
-    { type: 'end', time: start.time + 2410, exitCode: 0, signal: null },
+    ...samples.slice(0, 8),
+    { type: 'gc', pid, time: start.time + 750, kind: 'major', v8Used: 4_000_000, inUse: 3_000_000, durationMs: 1.5 },
+    { type: 'trim', pid, time: start.time + 760, rssBefore: 60e6, rssAfter: 50e6, released: 10e6, durationMs: 12.5, freeBefore: 20e6, residentFreeEstimate: 8e6 },
+    ...samples.slice(8),
+    { type: 'gc', pid, time: start.time + 1550 },
+    { type: 'exit', pid: pid + 1, time: start.time + 1580 },
+    { type: 'exit', pid, time: start.time + 1600 },
+    { type: 'end', time: start.time + 1610, exitCode: 0, signal: null },
   ];
 }
 
