@@ -9,6 +9,7 @@
 import { print } from './broken-pipe';
 import { formatBytes, formatCommand, formatDuration, sparkline } from './format';
 import { LIVE_SERIES } from './series';
+import { showControls } from './terminal-text';
 import type { ProcessData, RunData } from './store';
 import { verdictHeadline, verdictOf, type Diagnosis } from './verdict';
 
@@ -61,7 +62,7 @@ function panelLines(data: RunData, columns: number, now: number, verdicts: LiveV
     return `${s.label.padEnd(8)}${formatBytes(value).padStart(10)}  ${sparkline(values, width)}`;
   });
   const verdict = `${'verdict'.padEnd(8)}  ${verdictHeadline(primary ? verdicts.of(primary, now) : null)}`;
-  return [header.join(' · '), ...rows, verdict].map((line) => clip(line, columns));
+  return [header.join(' · '), ...rows, verdict].map((line) => clip(showControls(line), columns));
 }
 
 function clip(line: string, columns: number): string {
@@ -151,7 +152,7 @@ class LineView implements LiveView {
     this.lastCount.set(p.pid, p.count);
     const at = data.run ? `+${formatDuration(last.time - data.run.startedAt)}` : new Date(last.time).toISOString();
     const values = LIVE_SERIES.map((s) => `${s.label} ${formatBytes(s.of(last))}`).join(' · ');
-    print(this.stream, `mallinfo pid ${p.pid} ${at}: ${values} · verdict ${verdictHeadline(this.verdicts.of(p, Date.now()))}\n`);
+    print(this.stream, `${showControls(`mallinfo pid ${p.pid} ${at}: ${values} · verdict ${verdictHeadline(this.verdicts.of(p, Date.now()))}`)}\n`);
   }
 
   stop(): void {}

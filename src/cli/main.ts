@@ -11,6 +11,7 @@ import { SpawnError } from './child';
 import { FileError } from './ndjson';
 import { report } from './report';
 import { run } from './run';
+import { showControls } from './terminal-text';
 
 async function main(argv: readonly string[]): Promise<number> {
   const cli = parseCli(argv);
@@ -32,13 +33,14 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      print(process.stderr, `mallinfo: ${error.message}\n\n${USAGE}\n`);
+      print(process.stderr, `mallinfo: ${showControls(error.message)}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (error instanceof SpawnError) {
-      print(process.stderr, `mallinfo: ${error.message}\n`);
+      print(process.stderr, `mallinfo: ${showControls(error.message)}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {
-      print(process.stderr, `mallinfo: ${(error as Error).message}\n`);
+      // A bad line's message names its field, and a key of the data may hold controls.
+      print(process.stderr, `mallinfo: ${showControls((error as Error).message)}\n`);
       process.exitCode = 1;
     } else {
       print(process.stderr, `mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -9,6 +9,7 @@ import type { ReportFile } from './report-file';
 import type { RunData } from './store';
 import { summarize, type RunSummary } from './summary';
 import { summaryLines } from './summary-text';
+import { showControls } from './terminal-text';
 
 /** Where the outputs go. */
 export interface OutputOptions {
@@ -33,10 +34,12 @@ export function writeOutputs(data: RunData, options: OutputOptions): RunSummary 
     const warnings = options.warnings ?? [];
     if (options.json) {
       print(process.stdout, `${JSON.stringify(summary)}\n`);
-      for (const warning of warnings) print(process.stderr, `mallinfo: ${warning}\n`);
+      for (const warning of warnings) print(process.stderr, `mallinfo: ${showControls(warning)}\n`);
     } else {
       const notes = [...(options.notes ?? []), ...warnings.map((warning) => `  ${warning}`)];
-      print(process.stderr, `${[...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
+      // One line each: a control character from the data (a newline too) is shown, not obeyed.
+      const lines = [...summaryLines(summary), ...(notes.length > 0 ? ['', ...notes] : [])].map(showControls);
+      print(process.stderr, `${lines.join('\n')}\n`);
     }
     options.html?.write(renderHtml(data, summary));
     return summary;
