@@ -60,6 +60,19 @@ describe.concurrent.each(CLI_ALLOCATORS)('mallinfo run under %s', (allocator) =>
     expect(result.stderr).toContain(`mallinfo pid ${pid} `);
   });
 
+  it('records a program that calls process.exit() before its first event-loop turn: its process, its last sample, its exit (issue 12 #11)', async () => {
+    const ndjson = join(dir, 'exit-at-once.ndjson');
+    const result = await runCli(['run', '--quiet', '--ndjson', ndjson, '--', 'node', '-e', 'console.log(JSON.stringify({ pid: process.pid })); process.exit(3)']);
+    expect(result.code).toBe(3);
+    const { pid } = firstJsonLine<{ pid: number }>(result.stdout);
+    const records = readRecords(ndjson);
+    expect(records.filter((r) => r.type === 'process')).toEqual([expect.objectContaining({ pid, error: null })]);
+    expect(records.filter((r) => r.type === 'sample').length).toBeGreaterThanOrEqual(1);
+    expect(records.filter((r) => r.type === 'exit')).toEqual([expect.objectContaining({ pid })]);
+    expect(records.at(-1)).toMatchObject({ type: 'end', exitCode: 3 });
+    expect(result.stderr).not.toContain('No Node process was sampled');
+  });
+
   it('measures what the program allocates: the Buffers a leaking program says it kept show in "in use" and RSS', async () => {
     const result = await runCli(['run', '--interval', '100ms', '--quiet', '--json', '--', 'node', fixture('leak.mjs')]);
     expect(result.code).toBe(0);

@@ -8,11 +8,12 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineSplitter } from './lines';
+import { EXIT_SPOOL_PATTERN } from './preload-env';
 import { parseRecord, type RunEvent } from './records';
 
 /** A unix socket path longer than this does not fit in `sockaddr_un`. */
@@ -70,8 +71,11 @@ export class Channel extends EventEmitter<ChannelEvents> {
     return new Channel(server, dir, path);
   }
 
-  private accept(socket: Socket): void {
-    this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
+  /**
+   * The reader of one process's lines (a connection, or a spool file): the
+   * first `process` record says which process it is; `done` emits its exit.
+   */
+  private speaker(): { take: (line: string) => void; done: () => void } {
     let pid: number | undefined;
     const take = (line: string): void => {
       let record: RunEvent | null;
@@ -91,6 +95,15 @@ export class Channel extends EventEmitter<ChannelEvents> {
         this.emit('invalid', `unexpected ${record.type} record on the channel`);
       }
     };
+    const done = (): void => {
+      if (pid !== undefined) this.deliver({ type: 'exit', pid, time: Date.now() });
+    };
+    return { take, done };
+  }
+
+  private accept(socket: Socket): void {
+    this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
+    const { take, done } = this.speaker();
     const lines = new LineSplitter();
     socket.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) take(line);
@@ -101,8 +114,29 @@ export class Channel extends EventEmitter<ChannelEvents> {
       // A last line without its newline: a record if whole, else (the process died mid-write) invalid.
       const rest = lines.end();
       if (rest !== undefined) take(rest);
-      if (pid !== undefined) this.deliver({ type: 'exit', pid, time: Date.now() });
+      done();
     });
+  }
+
+  /** The records of processes that exited before they connected (see exitSpoolName), each file as one connection. */
+  private readSpoolFiles(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((name) => EXIT_SPOOL_PATTERN.test(name));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      let text: string;
+      try {
+        text = readFileSync(join(this.dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      const { take, done } = this.speaker();
+      for (const line of text.split('\n')) if (line.trim() !== '') take(line);
+      done();
+    }
   }
 
   /** Emits a record, or counts it as late once the channel is closed. */
@@ -124,6 +158,7 @@ export class Channel extends EventEmitter<ChannelEvents> {
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(this.connections.values()), grace]);
     clearTimeout(timer);
+    this.readSpoolFiles();
     this.closed = true;
     const cut = [...this.connections.values()];
     for (const socket of this.connections.keys()) socket.destroy();
