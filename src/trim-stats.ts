@@ -19,7 +19,7 @@ const totals: TrimTotals = { count: 0, releasedBytes: 0 };
 /** Records one finished trim. */
 export function recordTrim(result: TrimResult): void {
   totals.count++;
-  if (result.released > 0) totals.releasedBytes += result.released;
+  if (result.released !== null && result.released > 0) totals.releasedBytes += result.released;
 }
 
 /** The totals so far (a copy). */

@@ -21,12 +21,12 @@ export interface TrimOptions {
 
 /** What a trim did, measured from `/proc/self/statm`. */
 export interface TrimResult {
-  /** Resident set size just before the trim, in bytes. */
-  rssBefore: number;
-  /** Resident set size just after the trim, in bytes. */
-  rssAfter: number;
-  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
-  released: number;
+  /** Resident set size just before the trim, in bytes; null when `/proc/self/statm` could not be read (`trim()` only: the trim ran, unmeasured). */
+  rssBefore: number | null;
+  /** Resident set size just after the trim, in bytes; null when `/proc/self/statm` could not be read. */
+  rssAfter: number | null;
+  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile); null when unmeasured. */
+  released: number | null;
   /** How long the allocator's trim call took, in milliseconds. */
   durationMs: number;
 }
@@ -71,7 +71,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
   binding.trim(pad);
   const durationMs = performance.now() - start;
   const rssAfter = residentOrThrow();
-  const result = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
+  const result: TrimResult = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
   recordTrim(result);
   return result;
 }
@@ -99,7 +99,11 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * or freed in those milliseconds. `durationMs` is the trim call's own time.
  *
  * Invalid options and an allocator that cannot trim (musl, unknown) reject the promise
- * (`TypeError`/`RangeError`, `UnsupportedError`).
+ * (`TypeError`/`RangeError`, `UnsupportedError`). When `/proc/self/statm`
+ * cannot be read, the trim still runs (it is queued before statm is read)
+ * and the promise resolves with `rssBefore`, `rssAfter` and `released` null:
+ * never a number that was not measured. ({@link trimSync} refuses before
+ * trimming instead.)
  *
  * @example
  * ```ts
@@ -111,13 +115,9 @@ export async function trim(options?: TrimOptions): Promise<TrimResult> {
   const pad = trimPad(options);
   assertCanTrim();
   const result = await binding.trimAsync(pad);
-  if (!result.statmOk) throw new UnsupportedError('cannot read /proc/self/statm to measure the trim');
-  const measured: TrimResult = {
-    rssBefore: result.rssBefore,
-    rssAfter: result.rssAfter,
-    released: result.rssBefore - result.rssAfter,
-    durationMs: result.durationNs / 1e6,
-  };
+  const measured: TrimResult = result.statmOk
+    ? { rssBefore: result.rssBefore, rssAfter: result.rssAfter, released: result.rssBefore - result.rssAfter, durationMs: result.durationNs / 1e6 }
+    : { rssBefore: null, rssAfter: null, released: null, durationMs: result.durationNs / 1e6 };
   recordTrim(measured);
   return measured;
 }

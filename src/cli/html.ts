@@ -28,7 +28,7 @@ export function chartData(data: RunData): {
   title: string;
   time: number[];
   series: { key: string; label: string; color: string; values: (number | null)[] }[];
-  trims: { time: number; released: number }[];
+  trims: { time: number; released: number | null }[];
   trimColor: string;
 } {
   const primary = data.primary();
