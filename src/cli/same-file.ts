@@ -31,8 +31,22 @@ function identity(path: string): string | undefined {
   }
 }
 
-/** Whether `a` and `b` name the same file (existing or to be created). */
+/** Whether the path exists and is not a regular file (a device, a FIFO): written in place, it is replaced by nothing. */
+function special(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `a` and `b` name the same regular file (existing or to be
+ * created). A device or FIFO (/dev/stdout, /dev/full) is not one: both
+ * outputs are written to it in place and neither replaces the other.
+ */
 export function sameFile(a: string, b: string): boolean {
+  if (special(a) || special(b)) return false;
   if (canonical(a) === canonical(b)) return true;
   const idA = identity(a);
   return idA !== undefined && idA === identity(b);
