@@ -31,6 +31,13 @@ export interface TrimResult {
   durationMs: number;
 }
 
+/** What {@link trimSync} returns: always measured (without statm it refuses before trimming). */
+export interface MeasuredTrimResult extends TrimResult {
+  rssBefore: number;
+  rssAfter: number;
+  released: number;
+}
+
 /** Validates trim options; shared by the sync and async forms. */
 export function trimPad(options: unknown): number {
   const opts = optionsObject('options', options, ['pad']);
@@ -63,7 +70,7 @@ export function residentOrThrow(): number {
  * console.log(`gave ${released} bytes back in ${durationMs} ms`);
  * ```
  */
-export function trimSync(options?: TrimOptions): TrimResult {
+export function trimSync(options?: TrimOptions): MeasuredTrimResult {
   const pad = trimPad(options);
   assertCanTrim();
   const rssBefore = residentOrThrow();
@@ -71,7 +78,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
   binding.trim(pad);
   const durationMs = performance.now() - start;
   const rssAfter = residentOrThrow();
-  const result: TrimResult = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
+  const result: MeasuredTrimResult = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
   recordTrim(result);
   return result;
 }
