@@ -10,9 +10,8 @@ import fc from 'fast-check';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from './cli-helpers';
-import { BASELINE_SIGNATURE, defusedHtml, FIELDS, FREE_TEXT_FIELDS, hostileCase, renderCase, signatureInBrowser, signatureOfHtml, type Field } from './hostile-report';
+import { baseline, BASELINE_SIGNATURE, defusedHtml, FIELDS, FREE_TEXT_FIELDS, hostileCase, renderCase, signatureInBrowser, signatureOfHtml, type Field } from './hostile-report';
 import { linesOf, reportOf } from './run-fixture';
-import { baseline } from './hostile-report';
 
 const dir = scratchDir();
 let context: BrowserContext;
