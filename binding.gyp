@@ -10,6 +10,7 @@
         "native/jemalloc-prof.cc",
         "native/tcmalloc.cc",
         "native/procfs.cc",
+        "native/sample_buffer.cc",
         "native/symbols.cc",
         "native/trim_worker.cc"
       ],

@@ -13,6 +13,7 @@
 #include "jemalloc-prof.h"
 #include "layout.h"
 #include "procfs.h"
+#include "sample_buffer.h"
 #include "trim_worker.h"
 
 namespace mallinfo {
@@ -47,7 +48,7 @@ double RealtimeMs() {
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports)
-      : glibc_(DetectAllocator() == AllocatorKind::kGlibc) {
+      : glibc_(DetectAllocator() == AllocatorKind::kGlibc), buffer_(env) {
     // Resolve the backend now, so that its one-time set-up (symbol lookups,
     // jemalloc's MIBs and first epoch) is not part of the first sample.
     HasHeapStats();
@@ -57,10 +58,7 @@ class Addon : public Napi::Addon<Addon> {
     // The one sample buffer of this instance, made here rather than passed
     // in: every copy of the JS layer that loads this addon (a bundler's, a
     // test runner's) reads the same array, and none can rebind another's.
-    Napi::Float64Array buffer = Napi::Float64Array::New(env, kSlotCount);
-    buffer_ref_ = Napi::Persistent(buffer);
-    buffer_ = buffer.Data();
-    exports.Set("buffer", buffer);
+    exports.Set("buffer", buffer_.Array());
     exports.Set("layout", layout);
     exports.Set("pageSize", static_cast<double>(StatmReader::PageSize()));
     DefineAddon(exports, {
@@ -82,21 +80,32 @@ class Addon : public Napi::Addon<Addon> {
   // fill(): the hot path. Writes one sample into the exported buffer; creates
   // no JS value and calls no malloc.
   Napi::Value Fill(const Napi::CallbackInfo& info) {
+    double* slots = buffer_.Slots();
     const double start = MonotonicNs();
-    buffer_[kTimeMs] = RealtimeMs();
-    buffer_[kHeapSource] = FillHeap(buffer_);
-    buffer_[kStatmOk] = statm_.Read(buffer_ + kStatmSize) ? 1 : 0;
-    buffer_[kFillNs] = MonotonicNs() - start;
-    return info.Env().Undefined();
+    slots[kTimeMs] = RealtimeMs();
+    slots[kHeapSource] = FillHeap(slots);
+    slots[kStatmOk] = statm_.Read(slots + kStatmSize) ? 1 : 0;
+    slots[kFillNs] = MonotonicNs() - start;
+    return Publish(info.Env());
   }
 
   // fillHeap(): the allocator's slots and fillNs only, for the exporters,
   // whose scrape needs neither statm nor the clock.
   Napi::Value FillHeapOnly(const Napi::CallbackInfo& info) {
+    double* slots = buffer_.Slots();
     const double start = MonotonicNs();
-    buffer_[kHeapSource] = FillHeap(buffer_);
-    buffer_[kFillNs] = MonotonicNs() - start;
-    return info.Env().Undefined();
+    slots[kHeapSource] = FillHeap(slots);
+    slots[kFillNs] = MonotonicNs() - start;
+    return Publish(info.Env());
+  }
+
+  Napi::Value Publish(Napi::Env env) {
+    if (!buffer_.Publish(env)) {
+      throw Napi::Error::New(env,
+                             "the sample buffer was detached by JS (its ArrayBuffer "
+                             "transferred): no sample can be written into it");
+    }
+    return env.Undefined();
   }
 
   // The pad argument of trim()/trimAsync(): a non-negative integer.
@@ -229,8 +238,7 @@ class Addon : public Napi::Addon<Addon> {
 
   const bool glibc_;  // malloc_info is glibc's only
   StatmReader statm_;
-  Napi::Reference<Napi::Float64Array> buffer_ref_;
-  double* buffer_;
+  SampleBuffer buffer_;
 };
 
 }  // namespace

@@ -116,10 +116,10 @@ export class AutoTrimmer {
       (result) => {
         this.running = false;
         // What is left unexplained right after the trim is the new floor.
-        this.baseline = now - result.released;
+        this.baseline = result.released === null ? null : now - result.released;
         const event: AutoTrimEvent = { ...result, time: Date.now(), freeBefore, residentFreeEstimate: estimate };
         this.totals.count++;
-        if (result.released > 0) this.totals.releasedBytes += result.released;
+        if (result.released !== null && result.released > 0) this.totals.releasedBytes += result.released;
         this.totals.lastTrim = event;
         // Outside the promise chain: a throwing listener reaches
         // uncaughtException like a 'sample' listener's error would.

@@ -6,7 +6,7 @@ export { sample } from './sample';
 export { Sampler } from './sampler';
 export type { SamplerOptions, SamplerEvents } from './sampler';
 export { trimSync, trim } from './trim';
-export type { TrimOptions, TrimResult } from './trim';
+export type { MeasuredTrimResult, TrimOptions, TrimResult } from './trim';
 export { allocator } from './allocator';
 export type { AllocatorInfo, AllocatorKind } from './allocator';
 export { UnsupportedError } from './errors';

@@ -19,6 +19,8 @@
 
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { invalidType, outOfRange } from './errors';
+import { integerOption } from './validate';
 
 /** Where a setting's value comes from. */
 export type SettingSource = 'env' | 'tunable' | 'default';
@@ -106,12 +108,26 @@ export function dlStrtoul(text: string): bigint {
   return negative ? (U64_MAX + 1n - result) & U64_MAX : result;
 }
 
+/** The house checks for {@link mallocSettings}: coded TypeError/RangeError naming the parameter. */
+function checkArguments(environ: unknown, cpuCount: unknown, wordBytes: unknown): void {
+  if (!Array.isArray(environ)) throw invalidType('environ', 'an array of strings (NAME=value)', environ);
+  environ.forEach((entry: unknown, i) => {
+    if (typeof entry !== 'string') throw invalidType(`environ[${i}]`, 'a string (NAME=value)', entry);
+  });
+  if (cpuCount === undefined) throw invalidType('cpuCount', 'a number', cpuCount);
+  integerOption('cpuCount', cpuCount, 0, 0);
+  if (wordBytes !== 4 && wordBytes !== 8) throw outOfRange('wordBytes', '4 or 8', wordBytes);
+}
+
 /**
  * The settings glibc derives from `environ` (entries `NAME=value`, in the
- * order of the process's environment). Pure: see {@link processMallocSettings}
- * for this process.
+ * order of the process's environment), for `cpuCount` online CPUs (an
+ * integer; 0 when unknown: glibc then assumes 2) and a word of `wordBytes`
+ * (4 or 8). Pure: see {@link processMallocSettings} for this process.
+ * @throws TypeError (`ERR_INVALID_ARG_TYPE`) or RangeError (`ERR_OUT_OF_RANGE`) naming the bad argument.
  */
 export function mallocSettings(environ: readonly string[], cpuCount: number, wordBytes: 4 | 8): MallocSettings {
+  checkArguments(environ, cpuCount, wordBytes);
   const sizeMax = wordBytes === 8 ? U64_MAX : 2n ** 32n - 1n;
   const set = new Map<string, { value: bigint; source: SettingSource; setBy: string }>();
   const ignored: string[] = [];

@@ -12,12 +12,14 @@
  * read.
  * @packageDocumentation
  */
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { allocatorEnv } from './cli/allocator-env';
 import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV } from './cli/attribute-env';
 import { isLauncherScript } from './cli/launcher';
-import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV } from './cli/preload-env';
+import { AUTO_TRIM_ENV, CHANNEL_ENV, exitSpoolName, INTERVAL_ENV } from './cli/preload-env';
 import type { ProcessRecord, RunEvent } from './cli/records';
 
 /** Bytes the socket may hold unsent before samples are dropped (the CLI is not reading). */
@@ -55,8 +57,24 @@ function start(channelPath: string): void {
     sampler?.stop();
     socket.destroy();
   });
+  // Lines written before the socket connected: a process that exits before
+  // its first event-loop turn never connects, and they would be lost.
+  let unconnected: string[] | undefined = [];
+  socket.once('connect', () => (unconnected = undefined));
   const send = (record: RunEvent): void => {
-    if (open && socket.writableLength < MAX_UNSENT_BYTES) socket.write(`${JSON.stringify(record)}\n`);
+    if (!open || socket.writableLength >= MAX_UNSENT_BYTES) return;
+    const line = `${JSON.stringify(record)}\n`;
+    unconnected?.push(line);
+    socket.write(line);
+  };
+  /** At exit without a connection: the lines go to a file in the channel's private directory, which the CLI reads. */
+  const spool = (): void => {
+    if (unconnected === undefined || unconnected.length === 0) return;
+    try {
+      writeFileSync(join(dirname(channelPath), exitSpoolName(process.pid)), unconnected.join(''), { flag: 'wx', mode: 0o600 });
+    } catch {
+      // The CLI is gone (its directory with it): nothing to tell.
+    }
   };
   const hello: ProcessRecord = {
     type: 'process',
@@ -80,6 +98,7 @@ function start(channelPath: string): void {
     hello.error = error instanceof Error ? error.message : String(error);
     send(hello);
     socket.end();
+    process.once('exit', spool);
     return;
   }
   send(hello);
@@ -91,9 +110,12 @@ function start(channelPath: string): void {
   const { throttledCollections } = require('./collections') as typeof import('./collections');
   running.on('collection', throttledCollections((c) => send({ type: 'gc', pid, ...c })));
   // A last sample at exit, so short programs end with their final state. On
-  // a connected unix socket the write goes out at once, before the process ends.
+  // a connected unix socket the write goes out at once, before the process
+  // ends; unconnected yet (process.exit() before the first event-loop turn),
+  // everything goes to the spool file.
   process.once('exit', () => {
     if (running.running) send({ type: 'sample', pid, sample: mallinfo.sample() });
+    spool();
   });
   running.start();
   // --attribute: heap snapshots for the CLI to diff (loaded only when asked: node:inspector is not free).

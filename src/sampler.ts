@@ -36,8 +36,9 @@ export interface SamplerOptions {
    * Default 0.01 (1 %). `mallinfo2` walks every free chunk under the arena
    * locks, so a fragmented heap makes a sample cost milliseconds; when
    * three samples in a row cost more than this share of the interval, the
-   * sampler waits longer (interval = the lowest of their costs / share) and
-   * emits `slow`. It returns to `intervalMs` after one cheap sample.
+   * sampler waits longer (interval = the lowest of their costs / share, at
+   * most 60 s or `intervalMs` if longer) and emits `slow`. It returns to
+   * `intervalMs` after one cheap sample.
    */
   maxCostShare?: number;
 }
@@ -287,7 +288,9 @@ export class Sampler extends EventEmitter<SamplerEvents> {
    */
   private backOff(costNs: number, now: number): boolean {
     const neededMs = Math.ceil(costNs / 1e6 / this.maxCostShare);
-    const next = Math.min(MAX_TIMER_MS, Math.max(this.intervalMs, neededMs));
+    // Bounded (documented on maxCostShare): a tiny share must not stop sampling for days.
+    const maxBackOffMs = Math.max(this.intervalMs, 60_000);
+    const next = Math.min(maxBackOffMs, Math.max(this.intervalMs, neededMs));
     if (next === this.effectiveIntervalMs) return false;
     const slower = next > this.effectiveIntervalMs;
     this.effectiveIntervalMs = next;

@@ -9,14 +9,21 @@
 
 /** What a trim did, measured from `/proc/self/statm`. */
 export interface TrimResult {
-  /** Resident set size just before the trim, in bytes. */
-  rssBefore: number;
-  /** Resident set size just after the trim, in bytes. */
-  rssAfter: number;
-  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile). */
-  released: number;
+  /** Resident set size just before the trim, in bytes; null when `/proc/self/statm` could not be read (`trim()` only: the trim ran, unmeasured). */
+  rssBefore: number | null;
+  /** Resident set size just after the trim, in bytes; null when `/proc/self/statm` could not be read. */
+  rssAfter: number | null;
+  /** `rssBefore - rssAfter`: bytes the kernel got back (negative if other threads grew RSS meanwhile); null when unmeasured. */
+  released: number | null;
   /** How long the allocator's trim call took, in milliseconds. */
   durationMs: number;
+}
+
+/** What `trimSync()` returns: always measured (without statm it refuses before trimming). */
+export interface MeasuredTrimResult extends TrimResult {
+  rssBefore: number;
+  rssAfter: number;
+  released: number;
 }
 
 /** Totals since the process started. */
@@ -32,7 +39,7 @@ const totals: TrimTotals = { count: 0, releasedBytes: 0 };
 /** Records one finished trim. */
 export function recordTrim(result: TrimResult): void {
   totals.count++;
-  if (result.released > 0) totals.releasedBytes += result.released;
+  if (result.released !== null && result.released > 0) totals.releasedBytes += result.released;
 }
 
 /** The totals so far (a copy). */

@@ -9,11 +9,11 @@
 import { UnsupportedError } from './errors';
 import { binding } from './native';
 import { readResident } from './sample';
-import { recordTrim, type TrimResult } from './trim-stats';
+import { recordTrim, type MeasuredTrimResult, type TrimResult } from './trim-stats';
 import { assertSupported } from './support';
 import { integerOption, optionsObject } from './validate';
 
-export type { TrimResult } from './trim-stats';
+export type { MeasuredTrimResult, TrimResult } from './trim-stats';
 
 /** Options of {@link trimSync} and {@link trim}. */
 export interface TrimOptions {
@@ -53,7 +53,7 @@ export function residentOrThrow(): number {
  * console.log(`gave ${released} bytes back in ${durationMs} ms`);
  * ```
  */
-export function trimSync(options?: TrimOptions): TrimResult {
+export function trimSync(options?: TrimOptions): MeasuredTrimResult {
   const pad = trimPad(options);
   assertCanTrim();
   const rssBefore = residentOrThrow();
@@ -61,7 +61,7 @@ export function trimSync(options?: TrimOptions): TrimResult {
   binding.trim(pad);
   const durationMs = performance.now() - start;
   const rssAfter = residentOrThrow();
-  const result = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
+  const result: MeasuredTrimResult = { rssBefore, rssAfter, released: rssBefore - rssAfter, durationMs };
   recordTrim(result);
   return result;
 }
@@ -89,7 +89,11 @@ export function trimSync(options?: TrimOptions): TrimResult {
  * or freed in those milliseconds. `durationMs` is the trim call's own time.
  *
  * Invalid options and an allocator that cannot trim (musl, unknown) reject the promise
- * (`TypeError`/`RangeError`, `UnsupportedError`).
+ * (`TypeError`/`RangeError`, `UnsupportedError`). When `/proc/self/statm`
+ * cannot be read, the trim still runs (it is queued before statm is read)
+ * and the promise resolves with `rssBefore`, `rssAfter` and `released` null:
+ * never a number that was not measured. ({@link trimSync} refuses before
+ * trimming instead.)
  *
  * @example
  * ```ts
@@ -101,13 +105,9 @@ export async function trim(options?: TrimOptions): Promise<TrimResult> {
   const pad = trimPad(options);
   assertCanTrim();
   const result = await binding.trimAsync(pad);
-  if (!result.statmOk) throw new UnsupportedError('cannot read /proc/self/statm to measure the trim');
-  const measured: TrimResult = {
-    rssBefore: result.rssBefore,
-    rssAfter: result.rssAfter,
-    released: result.rssBefore - result.rssAfter,
-    durationMs: result.durationNs / 1e6,
-  };
+  const measured: TrimResult = result.statmOk
+    ? { rssBefore: result.rssBefore, rssAfter: result.rssAfter, released: result.rssBefore - result.rssAfter, durationMs: result.durationNs / 1e6 }
+    : { rssBefore: null, rssAfter: null, released: null, durationMs: result.durationNs / 1e6 };
   recordTrim(measured);
   return measured;
 }

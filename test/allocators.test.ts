@@ -108,8 +108,8 @@ describe.each<Kind>(KINDS)('under %s', (kind) => {
     expect(before.heap!.inUse).toBeLessThan(50 * MiB);
     expect(before.heap!.free).toBeGreaterThan(300 * MiB);
     // The trim's own before/after and the kernel's VmRSS read around it agree.
-    expect(Math.abs(trim.rssBefore - check.vmRssBefore)).toBeLessThan(4 * MiB);
-    expect(Math.abs(trim.rssAfter - check.vmRssAfter)).toBeLessThan(4 * MiB);
+    expect(Math.abs(trim.rssBefore! - check.vmRssBefore)).toBeLessThan(4 * MiB);
+    expect(Math.abs(trim.rssAfter! - check.vmRssAfter)).toBeLessThan(4 * MiB);
     expect(trim.released).toBeGreaterThan(0.7 * held);
     expect(check.vmRssBefore - check.vmRssAfter).toBeGreaterThan(0.7 * held);
     // Nothing the program uses was lost.

@@ -60,7 +60,7 @@ describe('Sampler autoTrim', () => {
     expect(story.trimsAfterLeak).toBe(2);
     // Counted: every trim, and the bytes they released.
     expect(story.stats.count).toBe(2);
-    expect(story.stats.releasedBytes).toBe(story.events[0].released + story.events[1].released);
+    expect(story.stats.releasedBytes).toBe(story.events[0].released! + story.events[1].released!);
     expect(story.stats.lastTrim).toEqual(story.events[1]);
   });
 
@@ -75,7 +75,7 @@ describe('Sampler autoTrim', () => {
     // Resident free memory grew by more than minFreeBytes: trims again.
     const regrown = await decide(0, [scenario(500 * MiB, 400 * MiB), scenario(500 * MiB, 400 * MiB + 150 * MiB)]);
     expect(regrown).toHaveLength(2);
-    expect(regrown[1].residentFreeEstimate).toBeGreaterThanOrEqual(150 * MiB - regrown[0].released);
+    expect(regrown[1].residentFreeEstimate).toBeGreaterThanOrEqual(150 * MiB - regrown[0].released!);
     // The same growth inside minIntervalMs: not yet.
     expect(await decide(60_000, [scenario(500 * MiB, 400 * MiB), scenario(500 * MiB, 400 * MiB + 150 * MiB)])).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 // Bad input to `mallinfo run`: each mistake is a clear message, the usage,
 // exit code 2, and the command is not started.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, parseInterval } from '../src/cli/args';
@@ -55,6 +55,33 @@ describe.concurrent('mallinfo run: arguments', () => {
     expect(result.stderr).toContain(`mallinfo: ${message}`);
     expect(result.stderr).toContain('Usage:\n  mallinfo run [options] -- <command> [args...]');
     expect(result.stdout.toString()).toBe('');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses --ndjson and --html naming one file, however it is spelled (issue 12 #9)', async () => {
+    const sub = join(dir, 'same');
+    mkdirSync(join(sub, 'a'), { recursive: true });
+    writeFileSync(join(sub, 'saved.ndjson'), 'earlier samples\n');
+    symlinkSync(join(sub, 'saved.ndjson'), join(sub, 'link.ndjson'));
+    linkSync(join(sub, 'saved.ndjson'), join(sub, 'hard.ndjson'));
+    const marker = join(dir, 'same-ran');
+    const command = ['--', 'node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`];
+    for (const [ndjson, html] of [
+      ['out.x', 'out.x'],
+      ['out.x', './out.x'],
+      ['out.x', join(sub, 'a', '..', 'out.x')],
+      ['saved.ndjson', 'link.ndjson'],
+      ['hard.ndjson', 'saved.ndjson'],
+    ]) {
+      const result = await runCli(['run', '--quiet', '--ndjson', ndjson, '--html', html, ...command], { cwd: sub });
+      expect(result.code, `${ndjson} ${html}`).toBe(2);
+      expect(result.stderr).toContain(`mallinfo: --ndjson and --html name the same file (${html}): the report would replace the samples`);
+    }
+    const report = await runCli(['report', 'saved.ndjson', '--html', 'link.ndjson'], { cwd: sub });
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('mallinfo: the file to read and --html name the same file (link.ndjson): the report would replace the samples');
+    expect(readFileSync(join(sub, 'saved.ndjson'), 'utf8')).toBe('earlier samples\n');
+    expect(existsSync(join(sub, 'out.x'))).toBe(false);
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -41,3 +41,30 @@ describe('Channel', () => {
     expect(invalid).toEqual([expect.stringMatching(/^not valid JSON/)]);
   });
 });
+
+describe('Channel.close', () => {
+  it('emits nothing once closed: a process still connected after the grace is cut, and what it still sends is counted as late (issue 12 #7)', async () => {
+    const channel = await Channel.open();
+    const pid = 4343;
+    const hello: RunEvent = { type: 'process', pid, ppid: 1, argv: ['node'], node: process.version, time: 1, allocator: null, allocatorEnv: {}, error: null, warning: null };
+    let closed = false;
+    const afterClose: RunEvent[] = [];
+    const beforeClose: RunEvent[] = [];
+    channel.on('record', (r) => (closed ? afterClose : beforeClose).push(r));
+    // A detached grandchild that keeps sending after the command ended.
+    const socket = connect(channel.path);
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(formatRecord(hello));
+    const sending = setInterval(() => socket.write(formatRecord({ type: 'gc', pid, time: 2 })), 1);
+    await sleep(20);
+    await channel.close(30);
+    closed = true;
+    await sleep(100);
+    clearInterval(sending);
+    socket.destroy();
+    expect(beforeClose[0]).toEqual(hello);
+    expect(afterClose).toEqual([]);
+    expect(channel.late).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './helpers';
+import { preloadPath } from './preload';
 
 export const cliPath = join(root, 'lib', 'cli', 'main.js');
 
@@ -23,11 +24,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The allocators the CLI's run/report tests run under: glibc's own, and jemalloc and tcmalloc LD_PRELOADed into the CLI and the command. */
+export const CLI_ALLOCATORS = ['glibc', 'jemalloc', 'tcmalloc'] as const;
+export type CliAllocator = (typeof CLI_ALLOCATORS)[number];
+
+/** The environment that makes `allocator` serve malloc in the CLI and everything it starts. */
+export function allocatorEnv(allocator: CliAllocator): NodeJS.ProcessEnv {
+  return { LD_PRELOAD: allocator === 'glibc' ? undefined : preloadPath(allocator) };
+}
+
+type CliOptions = { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; started?: (child: ChildProcess) => void; cli?: string; uid?: number; gid?: number };
+
+/** {@link runCli} with `allocator` preloaded (the options' own env comes on top). */
+export function cliUnder(allocator: CliAllocator): (args: string[], options?: CliOptions) => Promise<CliResult> {
+  return (args, options = {}) => runCli(args, { ...options, env: { ...allocatorEnv(allocator), ...options.env } });
+}
+
 /** Runs the CLI to its end; `started` sees the process (to signal it). */
-export function runCli(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; started?: (child: ChildProcess) => void; cli?: string; uid?: number; gid?: number } = {},
-): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.cli ?? cliPath, ...args], {
       cwd: options.cwd ?? root,

@@ -13,62 +13,11 @@ import { LineSplitter } from '../src/cli/lines';
 import { FileError, formatRecord, NdjsonReader, readRunFile } from '../src/cli/ndjson';
 import { parseRecord, RecordError, type RunEvent } from '../src/cli/records';
 import { runCli, scratchDir } from './cli-helpers';
+import { int, knownRecord, number, text } from './record-arbitraries';
 
 const RUNS = { numRuns: 10_000 };
 const NAME = 'run.ndjson';
 
-/** Text with what is hard for a line reader: newlines, CR, U+2028, quotes, NUL, lone surrogates, astral characters. */
-const text = fc.string({
-  unit: fc.oneof(
-    { weight: 6, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-    { weight: 1, arbitrary: fc.constantFrom('\n', '\r', '\r\n', '\u2028', '\u2029', '"', '\\', '\u0000', '\ud800', '\udfff', '😀', 'é') },
-  ),
-  maxLength: 10,
-});
-const number = fc.double({ noNaN: true, noDefaultInfinity: true });
-const int = fc.integer();
-const env = fc.dictionary(text, text, { maxKeys: 3 });
-
-const runRecord = fc.record({
-  type: fc.constant('run'),
-  format: fc.constant('mallinfo-run'),
-  version: int,
-  command: fc.array(text, { maxLength: 4 }),
-  cwd: text,
-  startedAt: number,
-  intervalMs: number,
-  autoTrim: fc.boolean(),
-  mallinfoVersion: text,
-  allocatorEnv: env,
-});
-const processRecord = fc.record({
-  type: fc.constant('process'),
-  pid: int,
-  ppid: int,
-  argv: fc.array(text, { maxLength: 4 }),
-  node: text,
-  time: number,
-  allocator: fc.option(fc.record({ name: text, version: fc.option(text, { nil: null }) }), { nil: null }),
-  allocatorEnv: env,
-  error: fc.option(text, { nil: null }),
-  warning: fc.option(text, { nil: null }),
-});
-const numbers = (names: readonly string[]) => fc.record(Object.fromEntries(names.map((n) => [n, number])));
-const sampleRecord = fc.record({
-  type: fc.constant('sample'),
-  pid: int,
-  sample: fc.record({
-    time: number,
-    costNs: number,
-    heap: fc.option(fc.tuple(numbers(['inUse', 'free', 'mapped', 'mmapped']), fc.boolean()).map(([h, exact]) => ({ ...h, exact })), { nil: null }),
-    process: fc.option(numbers(['virtual', 'resident', 'shared', 'text', 'data']), { nil: null }),
-    v8: numbers(['total', 'used', 'physical', 'external', 'malloced', 'limit']),
-  }),
-});
-const trimRecord = fc.tuple(int, numbers(['time', 'rssBefore', 'rssAfter', 'released', 'durationMs', 'freeBefore'])).map(([pid, n]) => ({ type: 'trim', pid, ...n }));
-const pidTime = (type: string) => fc.record({ type: fc.constant(type), pid: int, time: number });
-const endRecord = fc.record({ type: fc.constant('end'), time: number, exitCode: fc.option(int, { nil: null }), signal: fc.option(text, { nil: null }) });
-const knownRecord = fc.oneof(runRecord, processRecord, sampleRecord, sampleRecord, trimRecord, pidTime('gc'), pidTime('exit'), endRecord) as fc.Arbitrary<RunEvent>;
 /** A record of a type from a newer version: skipped. */
 const futureRecord = fc.record({
   type: text.filter((t) => !['run', 'process', 'sample', 'trim', 'gc', 'exit', 'end'].includes(t)),

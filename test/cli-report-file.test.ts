@@ -18,7 +18,7 @@ describe('ReportFile', () => {
     writeFileSync(path, 'old report');
     const file = ReportFile.open(path);
     expect(readFileSync(path, 'utf8')).toBe('old report');
-    expect(readdirSync(dir)).toEqual(['.report.html.' + process.pid + '.tmp', 'report.html']);
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^\.report\.html\.[0-9a-f]{16}\.tmp$/), 'report.html']);
     file.write('new report');
     expect(readFileSync(path, 'utf8')).toBe('new report');
     expect(readdirSync(dir)).toEqual(['report.html']);
@@ -37,6 +37,18 @@ describe('ReportFile', () => {
     ReportFile.open(join(sub, 'link.html')).write('new');
     expect(lstatSync(join(sub, 'link.html')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(sub, 'real.html'), 'utf8')).toBe('new');
+  });
+
+  it('does not write through a symlink planted at a temporary name it could predict (issue 12 #8)', () => {
+    const sub = join(dir, 'planted');
+    mkdirSync(sub);
+    const victim = join(sub, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    // The old temporary name was .NAME.PID.tmp, opened with 'w' (following symlinks).
+    symlinkSync(victim, join(sub, `.r.html.${process.pid}.tmp`));
+    ReportFile.open(join(sub, 'r.html')).write('report');
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readFileSync(join(sub, 'r.html'), 'utf8')).toBe('report');
   });
 
   it('names the path given, not the temporary one, when the directory cannot be written', () => {

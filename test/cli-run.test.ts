@@ -1,18 +1,19 @@
 // `mallinfo run` end to end against real child programs: what reaches the
-// NDJSON file, exit codes and signals, output passed through byte for byte.
+// NDJSON file, exit codes and signals, output passed through byte for byte;
+// under glibc's malloc and under a preloaded jemalloc and tcmalloc.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, firstJsonLine, fixture, lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
+import { alive, CLI_ALLOCATORS, cliUnder, firstJsonLine, fixture, lastJsonLine, readRecords, scratchDir } from './cli-helpers';
 import { MiB } from './helpers';
 
-const dir = scratchDir();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const top = scratchDir();
+afterAll(() => rmSync(top, { recursive: true, force: true }));
 
 /** Runs the CLI and resolves once the fixture has printed its pid; `done` is the CLI's result. */
-function startCli(args: string[]) {
+function startCli(runCli: typeof import('./cli-helpers').runCli, args: string[]) {
   let cli!: import('node:child_process').ChildProcess;
   let pidLine: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (pidLine = resolve));
@@ -29,7 +30,10 @@ function startCli(args: string[]) {
   return { done, pid, signal: (s: NodeJS.Signals) => cli.kill(s) };
 }
 
-describe.concurrent('mallinfo run', () => {
+describe.concurrent.each(CLI_ALLOCATORS)('mallinfo run under %s', (allocator) => {
+  const runCli: typeof import('./cli-helpers').runCli = cliUnder(allocator);
+  const dir = join(top, allocator);
+  mkdirSync(dir);
   it('records the run in NDJSON: the command, the process with its own pid, its samples, how it ended', async () => {
     const ndjson = join(dir, 'clean.ndjson');
     const result = await runCli(['run', '--interval', '50ms', '--ndjson', ndjson, '--json', '--', 'node', fixture('hello.cjs')]);
@@ -47,12 +51,26 @@ describe.concurrent('mallinfo run', () => {
       expect(s.pid).toBe(pid);
       expect(s.sample.process.resident).toBeGreaterThan(10 * MiB);
       expect(s.sample.heap.inUse).toBeGreaterThan(0);
+      expect(s.sample.heap.allocator).toBe(allocator);
     }
     expect(records.filter((r) => r.type === 'exit')).toEqual([expect.objectContaining({ pid })]);
     // The summary on stdout is about that process; the live lines went to stderr.
     const summary = lastJsonLine(result.stdout);
     expect(summary).toMatchObject({ exitCode: 0, signal: null, primary: { pid, samples: samples.length } });
     expect(result.stderr).toContain(`mallinfo pid ${pid} `);
+  });
+
+  it('records a program that calls process.exit() before its first event-loop turn: its process, its last sample, its exit (issue 12 #11)', async () => {
+    const ndjson = join(dir, 'exit-at-once.ndjson');
+    const result = await runCli(['run', '--quiet', '--ndjson', ndjson, '--', 'node', '-e', 'console.log(JSON.stringify({ pid: process.pid })); process.exit(3)']);
+    expect(result.code).toBe(3);
+    const { pid } = firstJsonLine<{ pid: number }>(result.stdout);
+    const records = readRecords(ndjson);
+    expect(records.filter((r) => r.type === 'process')).toEqual([expect.objectContaining({ pid, error: null })]);
+    expect(records.filter((r) => r.type === 'sample').length).toBeGreaterThanOrEqual(1);
+    expect(records.filter((r) => r.type === 'exit')).toEqual([expect.objectContaining({ pid })]);
+    expect(records.at(-1)).toMatchObject({ type: 'end', exitCode: 3 });
+    expect(result.stderr).not.toContain('No Node process was sampled');
   });
 
   it('measures what the program allocates: the Buffers a leaking program says it kept show in "in use" and RSS', async () => {
@@ -82,7 +100,7 @@ describe.concurrent('mallinfo run', () => {
   });
 
   it('forwards SIGINT to the command and exits with its code after a graceful shutdown', async () => {
-    const cli = startCli(['run', '--quiet', '--', 'node', fixture('wait-signal.mjs')]);
+    const cli = startCli(runCli, ['run', '--quiet', '--', 'node', fixture('wait-signal.mjs')]);
     await cli.pid;
     cli.signal('SIGINT');
     const result = await cli.done;
@@ -91,7 +109,7 @@ describe.concurrent('mallinfo run', () => {
   });
 
   it('forwards SIGTERM, exits with 128 + 15 when it kills the command, and leaves no process behind', async () => {
-    const cli = startCli(['run', '--quiet', '--', 'node', fixture('wait-signal.mjs'), 'ignore']);
+    const cli = startCli(runCli, ['run', '--quiet', '--', 'node', fixture('wait-signal.mjs'), 'ignore']);
     const pid = await cli.pid;
     expect(alive(pid)).toBe(true);
     cli.signal('SIGTERM');

@@ -70,7 +70,7 @@ describe('mallinfo/prometheus', () => {
     expect(value(text1, 'nodejs_malloc_trims_total') - value(text0, 'nodejs_malloc_trims_total')).toBe(1);
     const releasedDelta =
       value(text1, 'nodejs_malloc_trim_released_bytes_total') - value(text0, 'nodejs_malloc_trim_released_bytes_total');
-    expect(releasedDelta).toBe(Math.max(0, result.released));
+    expect(releasedDelta).toBe(Math.max(0, result.released!));
   });
 
   it('takes one allocator reading per scrape, shared by every gauge', async () => {

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trim, type MemorySample, type TrimResult } from 'mallinfo';
-import { MiB, runNode, runNodeJson } from './helpers';
+import { MiB, root, runNode, runNodeJson } from './helpers';
 
 interface Ticked {
   result: TrimResult;
@@ -27,7 +28,7 @@ describe('trim()', () => {
     const result = await trim();
     expect(result.rssBefore).toBeGreaterThan(0);
     expect(result.rssAfter).toBeGreaterThan(0);
-    expect(result.released).toBe(result.rssBefore - result.rssAfter);
+    expect(result.released).toBe(result.rssBefore! - result.rssAfter!);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect((await trim({ pad: 1024 * 1024 })).rssAfter).toBeGreaterThan(0);
   });
@@ -50,8 +51,8 @@ describe('trim()', () => {
     expect(held).toBeGreaterThan(300 * MiB);
     expect(async.result.released).toBeGreaterThan(0.7 * held);
     // statm on the threadpool thread agrees with the kernel's VmRSS read in JS just before.
-    expect(Math.abs(async.result.rssBefore - async.vmRssBefore)).toBeLessThan(8 * MiB);
-    expect(Math.abs(async.result.rssAfter - async.after.process!.resident)).toBeLessThan(8 * MiB);
+    expect(Math.abs(async.result.rssBefore! - async.vmRssBefore)).toBeLessThan(8 * MiB);
+    expect(Math.abs(async.result.rssAfter! - async.after.process!.resident)).toBeLessThan(8 * MiB);
     // A 1 ms timer fired while the trim ran (dozens of times on a quiet machine): the loop was not blocked.
     expect(async.ticks).toBeGreaterThanOrEqual(1);
     // The same count around trimSync() is 0: the measurement sees a blocked loop.
@@ -107,5 +108,23 @@ describe('trim()', () => {
     }
     // This thread's environment is unaffected.
     expect((await trim()).rssAfter).toBeGreaterThan(0);
+  });
+});
+
+describe('trim() without /proc', () => {
+  it('resolves with null RSS fields when statm cannot be read: the trim ran, only its measure is unknown (issue 12 #11)', () => {
+    // A private mount namespace with an empty tmpfs over /proc (root and util-linux's unshare, as in CI).
+    const code = `
+      const m = require('mallinfo');
+      m.trim().then(
+        (r) => console.log(JSON.stringify({ ok: r })),
+        (e) => console.log(JSON.stringify({ error: e.name + ': ' + e.message })),
+      );`;
+    const script = `mount -t tmpfs none /proc && exec "$0" -e "$1"`;
+    const result = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, process.execPath, code], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout.trim());
+    expect(out).toEqual({ ok: { rssBefore: null, rssAfter: null, released: null, durationMs: expect.any(Number) } });
+    expect(out.ok.durationMs).toBeGreaterThanOrEqual(0);
   });
 });

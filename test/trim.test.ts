@@ -15,7 +15,7 @@ describe('trimSync()', () => {
     const result = trimSync();
     expect(result.rssBefore).toBeGreaterThan(0);
     expect(result.rssAfter).toBeGreaterThan(0);
-    expect(result.released).toBe(result.rssBefore - result.rssAfter);
+    expect(result.released).toBe(result.rssBefore! - result.rssAfter!);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect(trimSync({ pad: 1024 * 1024 }).rssAfter).toBeGreaterThan(0);
   });
@@ -29,8 +29,8 @@ describe('trimSync()', () => {
     expect(before.heap!.inUse).toBeLessThan(50 * MiB);
     expect(before.heap!.free).toBeGreaterThan(300 * MiB);
     // The trim's own before/after, and the kernel's VmRSS read around it, agree.
-    expect(Math.abs(trim.rssBefore - story.vmRssBefore)).toBeLessThan(4 * MiB);
-    expect(Math.abs(trim.rssAfter - story.vmRssAfter)).toBeLessThan(4 * MiB);
+    expect(Math.abs(trim.rssBefore! - story.vmRssBefore)).toBeLessThan(4 * MiB);
+    expect(Math.abs(trim.rssAfter! - story.vmRssAfter)).toBeLessThan(4 * MiB);
     expect(trim.released).toBeGreaterThan(0.7 * held);
     expect(story.vmRssBefore - story.vmRssAfter).toBeGreaterThan(0.7 * held);
     // Nothing the program uses was lost; arena/fordblks do not change with a trim.

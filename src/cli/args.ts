@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
+import { sameFile } from './same-file';
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -138,6 +139,13 @@ function commandStart(argv: readonly string[]): { options: string[]; command: st
   return at === -1 ? { options: [...argv], command: [] } : { options: argv.slice(0, at), command: argv.slice(at) };
 }
 
+/** The report written over its own samples would lose them: refused, whatever the spelling of the path. */
+function refuseSameFile(what: string, samples: string | undefined, html: string | undefined): void {
+  if (samples !== undefined && html !== undefined && sameFile(samples, html)) {
+    throw new UsageError(`${what} and --html name the same file (${html}): the report would replace the samples`);
+  }
+}
+
 function parseRun(argv: readonly string[]): RunArgs {
   const split = commandStart(argv);
   const { values } = orUsageError(() =>
@@ -150,6 +158,7 @@ function parseRun(argv: readonly string[]): RunArgs {
   if (values['pprof-native'] === '') throw new UsageError('--pprof-native needs a file name');
   const attributeNative = values['attribute-native'] === true || values['pprof-native'] !== undefined;
   const attribute = attributeNative || values.attribute === true || values.pprof !== undefined || values['attribute-baseline'] !== undefined;
+  refuseSameFile('--ndjson', values.ndjson, values.html);
   return {
     attributeBaselineMs: attribute ? parseInterval(values['attribute-baseline'] ?? '1s', '--attribute-baseline') : null,
     pprof: values.pprof,
@@ -178,6 +187,7 @@ function parseReport(argv: readonly string[]): ReportArgs {
   if (positionals.length === 0) throw new UsageError('missing the file: mallinfo report <samples.ndjson>');
   if (positionals.length > 1) throw new UsageError(`one file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.html === '') throw new UsageError('--html needs a file name');
+  refuseSameFile('the file to read', positionals[0], values.html);
   return { file: positionals[0], html: values.html, json: values.json ?? false };
 }
 

@@ -8,11 +8,12 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineSplitter } from './lines';
+import { EXIT_SPOOL_PATTERN } from './preload-env';
 import { parseRecord, type RunEvent } from './records';
 
 /** A unix socket path longer than this does not fit in `sockaddr_un`. */
@@ -30,6 +31,13 @@ export interface ChannelEvents {
 export class Channel extends EventEmitter<ChannelEvents> {
   /** Open connections, each with a promise that settles when it closes. */
   private readonly connections = new Map<Socket, Promise<void>>();
+  /**
+   * Records that came after {@link Channel.close} ended the grace (from a
+   * process that outlived the command, cut then): dropped, not emitted, so
+   * that nothing reaches a file after the run's end.
+   */
+  late = 0;
+  private closed = false;
 
   private constructor(
     private readonly server: Server,
@@ -63,8 +71,11 @@ export class Channel extends EventEmitter<ChannelEvents> {
     return new Channel(server, dir, path);
   }
 
-  private accept(socket: Socket): void {
-    this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
+  /**
+   * The reader of one process's lines (a connection, or a spool file): the
+   * first `process` record says which process it is; `done` emits its exit.
+   */
+  private speaker(): { take: (line: string) => void; done: () => void } {
     let pid: number | undefined;
     const take = (line: string): void => {
       let record: RunEvent | null;
@@ -79,11 +90,20 @@ export class Channel extends EventEmitter<ChannelEvents> {
       // A process speaks only for itself, and only through these record types.
       const own = 'pid' in record && record.pid === pid;
       if (own && ['process', 'sample', 'trim', 'gc'].includes(record.type)) {
-        this.emit('record', record);
+        this.deliver(record);
       } else {
         this.emit('invalid', `unexpected ${record.type} record on the channel`);
       }
     };
+    const done = (): void => {
+      if (pid !== undefined) this.deliver({ type: 'exit', pid, time: Date.now() });
+    };
+    return { take, done };
+  }
+
+  private accept(socket: Socket): void {
+    this.connections.set(socket, new Promise((resolve) => socket.once('close', () => resolve())));
+    const { take, done } = this.speaker();
     const lines = new LineSplitter();
     socket.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) take(line);
@@ -94,14 +114,43 @@ export class Channel extends EventEmitter<ChannelEvents> {
       // A last line without its newline: a record if whole, else (the process died mid-write) invalid.
       const rest = lines.end();
       if (rest !== undefined) take(rest);
-      if (pid !== undefined) this.emit('record', { type: 'exit', pid, time: Date.now() });
+      done();
     });
+  }
+
+  /** The records of processes that exited before they connected (see exitSpoolName), each file as one connection. */
+  private readSpoolFiles(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((name) => EXIT_SPOOL_PATTERN.test(name));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      let text: string;
+      try {
+        text = readFileSync(join(this.dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      const { take, done } = this.speaker();
+      for (const line of text.split('\n')) if (line.trim() !== '') take(line);
+      done();
+    }
+  }
+
+  /** Emits a record, or counts it as late once the channel is closed. */
+  private deliver(record: RunEvent): void {
+    if (this.closed) this.late++;
+    else this.emit('record', record);
   }
 
   /**
    * Stops listening, waits up to `graceMs` for the connected processes to
    * finish sending (a process that exited has its connection closed by the
    * kernel; one that lives on, detached, is cut), and removes the directory.
+   * From the end of the grace on, no record is emitted: what still comes
+   * (a cut connection's last line, its exit) is counted in {@link Channel.late}.
    */
   async close(graceMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -109,7 +158,12 @@ export class Channel extends EventEmitter<ChannelEvents> {
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(this.connections.values()), grace]);
     clearTimeout(timer);
+    this.readSpoolFiles();
+    this.closed = true;
+    const cut = [...this.connections.values()];
     for (const socket of this.connections.keys()) socket.destroy();
+    // Their close handlers count what they still had as late: wait for them, so that the count is final.
+    await Promise.all(cut);
     await closed;
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 /**
- * Escaping for the HTML report: every string that comes from the run (the
- * command line, argv, the environment, paths) goes through here.
+ * Escaping for the HTML report: every value that comes from the run (the
+ * command line, argv, the environment, paths, numbers) goes through here,
+ * through the {@link html} template tag.
  * @packageDocumentation
  */
 
@@ -9,6 +10,32 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Text safe inside an HTML element or a quoted attribute. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** HTML the report made itself: the one kind of value {@link html} inserts as it is. */
+export class SafeHtml {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+function interpolate(value: unknown): string {
+  if (value instanceof SafeHtml) return value.text;
+  if (Array.isArray(value)) return value.map(interpolate).join('');
+  return escapeHtml(String(value));
+}
+
+/**
+ * The report's HTML template tag, the one place where values meet markup:
+ * every interpolated value — strings, numbers, whatever a record held — is
+ * escaped, except the {@link SafeHtml} this tag returns (and arrays of it),
+ * so that no value from a run can become an element or an attribute.
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  let text = strings[0];
+  for (let i = 0; i < values.length; i++) text += interpolate(values[i]) + strings[i + 1];
+  return new SafeHtml(text);
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * The HTML report: one self-contained file that opens offline (the page,
  * with uPlot inlined and its Content-Security-Policy, is ./page). Every
- * string from the run is escaped.
+ * value is put in through the `html` template tag (./escape), which escapes
+ * it: markup comes only from this file's templates.
  * @packageDocumentation
  */
 import type { MallocSetting, MallocSettings } from '../malloc-settings';
-import { escapeHtml } from './escape';
+import { html, type SafeHtml } from './escape';
 import { formatBytes, formatCommand, formatDuration, formatRate } from './format';
 import { assetScript, PALETTE, renderPage } from './page';
 import { SERIES, type SeriesKey } from './series';
@@ -27,7 +28,7 @@ export function chartData(data: RunData): {
   title: string;
   time: number[];
   series: { key: string; label: string; color: string; values: (number | null)[] }[];
-  trims: { time: number; released: number }[];
+  trims: { time: number; released: number | null }[];
   trimColor: string;
 } {
   const primary = data.primary();
@@ -41,55 +42,56 @@ export function chartData(data: RunData): {
   };
 }
 
-const facts = (rows: [string, string][]): string =>
-  `<dl class="facts">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
-const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
+const facts = (rows: [string, SafeHtml | string][]): SafeHtml =>
+  html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+const code = (text: string): SafeHtml => html`<code>${text}</code>`;
 
-function verdictSection(summary: RunSummary): string {
+function verdictSection(summary: RunSummary): SafeHtml {
   const d = summary.diagnosis;
-  if (d === null) return `<section class="card" id="verdict"><p class="verdict-name">no verdict</p><p>No Node process of the command was sampled.</p></section>`;
+  if (d === null) return html`<section class="card" id="verdict"><p class="verdict-name">no verdict</p><p>No Node process of the command was sampled.</p></section>`;
   const name = d.verdict === 'insufficient-data' ? 'no verdict yet' : d.verdict;
-  const confidence = d.verdict === 'insufficient-data' ? '' : `<span class="confidence">confidence ${Math.round(d.confidence * 100)} %</span>`;
-  const evidence = evidenceFacts(d).map(({ label, value }): [string, string] => [label, escapeHtml(value)]);
-  const advice = adviceOf(d, summary.autoTrim === true).map((a) => `<li>${escapeHtml(a)}</li>`).join('');
-  return `<section class="card verdict-${escapeHtml(d.verdict)}" id="verdict">
-<p class="verdict-name">${escapeHtml(name)}${confidence}</p>
-<p class="verdict-summary">${escapeHtml(d.summary)}</p>
+  const confidence = d.verdict === 'insufficient-data' ? '' : html`<span class="confidence">confidence ${Math.round(d.confidence * 100)} %</span>`;
+  const evidence = evidenceFacts(d).map(({ label, value }): [string, string] => [label, value]);
+  const advice = adviceOf(d, summary.autoTrim === true).map((a) => html`<li>${a}</li>`);
+  return html`<section class="card verdict-${d.verdict}" id="verdict">
+<p class="verdict-name">${name}${confidence}</p>
+<p class="verdict-summary">${d.summary}</p>
 <h2>Evidence</h2>${facts(evidence)}
-${advice ? `<h2>Advice</h2><ul id="advice">${advice}</ul>` : ''}
+${advice.length > 0 ? html`<h2>Advice</h2><ul id="advice">${advice}</ul>` : ''}
 </section>`;
 }
 
-function chartSection(summary: RunSummary): string {
+function chartSection(summary: RunSummary): SafeHtml | string {
   const p = summary.primary;
   if (p === null) return '';
-  const trims = summary.trims
-    .map((t) => `<li>${escapeHtml(new Date(t.time).toISOString())}: RSS ${formatBytes(t.rssBefore)} → ${formatBytes(t.rssAfter)} (${formatBytes(t.released)} released in ${t.durationMs.toFixed(1)} ms)</li>`)
-    .join('');
-  return `<section class="card"><h2>Memory over time</h2><div id="chart"></div>
+  const trims = summary.trims.map(
+    (t) => html`<li>${new Date(t.time).toISOString()}: RSS ${formatBytes(t.rssBefore)} → ${formatBytes(t.rssAfter)} (${formatBytes(t.released)} released in ${t.durationMs.toFixed(1)} ms)</li>`,
+  );
+  return html`<section class="card"><h2>Memory over time</h2><div id="chart"></div>
 <p class="note">The allocator is per process: these numbers include the memory of every worker thread of pid ${p.pid}.
-${SERIES.map((s) => `<b>${escapeHtml(s.label)}</b>: ${escapeHtml(s.description)}.`).join(' ')}</p>
-${trims ? `<h2>Trims (--auto-trim)</h2><ul id="trims">${trims}</ul>` : ''}</section>`;
+${SERIES.map((s) => html`<b>${s.label}</b>: ${s.description}. `)}</p>
+${trims.length > 0 ? html`<h2>Trims (--auto-trim)</h2><ul id="trims">${trims}</ul>` : ''}</section>`;
 }
 
-function seriesTable(summary: RunSummary): string {
+function seriesTable(summary: RunSummary): SafeHtml {
   const rows = SERIES.map((s) => {
     const v = summary.series[s.key];
-    return `<tr><td>${escapeHtml(s.label)}</td><td>${formatBytes(v.first)}</td><td>${formatBytes(v.peak)}</td><td>${formatBytes(v.final)}</td><td>${formatRate(v.growthPerMinute)}</td></tr>`;
-  }).join('');
-  return `<section class="card"><h2>Summary</h2><table><tr><th></th><th>first</th><th>peak</th><th>final</th><th>growth</th></tr>${rows}</table></section>`;
+    return html`<tr><td>${s.label}</td><td>${formatBytes(v.first)}</td><td>${formatBytes(v.peak)}</td><td>${formatBytes(v.final)}</td><td>${formatRate(v.growthPerMinute)}</td></tr>`;
+  });
+  return html`<section class="card"><h2>Summary</h2><table><tr><th></th><th>first</th><th>peak</th><th>final</th><th>growth</th></tr>${rows}</table></section>`;
 }
 
-function processTable(summary: RunSummary): string {
-  const rows = summary.processes
-    .map((p) => `<tr><td>${p.pid}${p.primary ? ' (charted)' : ''}</td><td>${p.ppid}</td><td class="text">${code(formatCommand(p.argv))}${p.error ? ` — could not sample: ${escapeHtml(p.error)}` : ''}${p.warning ? ` — ${escapeHtml(p.warning)}` : ''}</td><td>${p.samples}</td><td>${formatBytes(p.peakResident)}</td><td>${formatBytes(p.finalResident)}</td></tr>`)
-    .join('');
-  return `<section class="card"><h2>Node processes of the run</h2>
+function processTable(summary: RunSummary): SafeHtml {
+  const rows = summary.processes.map(
+    (p) =>
+      html`<tr><td>${p.pid}${p.primary ? ' (charted)' : ''}</td><td>${p.ppid}</td><td class="text">${code(formatCommand(p.argv))}${p.error ? ` — could not sample: ${p.error}` : ''}${p.warning ? ` — ${p.warning}` : ''}</td><td>${p.samples}</td><td>${formatBytes(p.peakResident)}</td><td>${formatBytes(p.finalResident)}</td></tr>`,
+  );
+  return html`<section class="card"><h2>Node processes of the run</h2>
 <p class="note">Every Node process started by the command loads the sampler; each is told apart by its pid. The chart and the verdict are about the one sampled longest, package-manager launchers (npm, npx, yarn, pnpm) aside.</p>
 <table><tr><th>pid</th><th>parent</th><th class="text">argv</th><th>samples</th><th>peak RSS</th><th>final RSS</th></tr>${rows}</table></section>`;
 }
 
-/** glibc's malloc parameters as the process read them at start-up, with where each came from. */
+/** glibc's malloc parameters as the process read them at start-up, with where each came from (plain text: escaped by the caller). */
 function settingsFacts(settings: MallocSettings): string {
   const shown: [string, MallocSetting, boolean][] = [
     ['arena max', settings.arenaMax, false],
@@ -98,59 +100,59 @@ function settingsFacts(settings: MallocSettings): string {
     ['top pad', settings.topPad, true],
     ['mmap max', settings.mmapMax, false],
   ];
-  const parts = shown.map(([name, s, bytes]) => `${name} ${bytes ? formatBytes(s.value) : s.value} (${s.setBy === null ? 'default' : escapeHtml(s.setBy)})`);
+  const parts = shown.map(([name, s, bytes]) => `${name} ${bytes ? formatBytes(s.value) : s.value} (${s.setBy === null ? 'default' : s.setBy})`);
   parts.push(settings.dynamicMmapThreshold ? 'thresholds dynamic' : 'thresholds fixed');
-  for (const reason of settings.ignored) parts.push(`ignored: ${escapeHtml(reason)}`);
+  for (const reason of settings.ignored) parts.push(`ignored: ${reason}`);
   return parts.join(' · ');
 }
 
-function envFacts(env: Record<string, string>): string {
+function envFacts(env: Record<string, string>): SafeHtml | string {
   const entries = Object.entries(env);
-  return entries.length === 0 ? 'none set (glibc defaults)' : entries.map(([k, v]) => code(`${k}=${v}`)).join(' ');
+  return entries.length === 0 ? 'none set (glibc defaults)' : html`${entries.map(([k, v]) => html`${code(`${k}=${v}`)} `)}`;
 }
 
-function metadataSection(data: RunData, summary: RunSummary): string {
+function metadataSection(data: RunData, summary: RunSummary): SafeHtml {
   const p = summary.primary;
-  const rows: [string, string][] = [
+  const rows: [string, SafeHtml | string][] = [
     ['command', summary.command ? code(formatCommand(summary.command)) : 'not recorded'],
-    ['ended', escapeHtml(endingOf(summary))],
+    ['ended', endingOf(summary)],
   ];
   if (data.run) {
-    rows.push(['working directory', code(data.run.cwd)], ['started', escapeHtml(new Date(data.run.startedAt).toISOString())]);
+    rows.push(['working directory', code(data.run.cwd)], ['started', new Date(data.run.startedAt).toISOString()]);
   }
   if (summary.durationMs !== null) rows.push(['duration', formatDuration(summary.durationMs)]);
   if (summary.intervalMs !== null) rows.push(['sampled every', formatDuration(summary.intervalMs)]);
   if (data.run) rows.push(['auto-trim', data.run.autoTrim ? 'on' : 'off']);
   if (p) {
-    rows.push(['Node', escapeHtml(p.node)]);
-    rows.push(['allocator', escapeHtml(p.allocator ? `${p.allocator.kind} ${p.allocator.version ?? ''}` : 'unknown')]);
-    rows.push(['glibc', escapeHtml(p.allocator?.glibcVersion ?? 'not glibc')]);
+    rows.push(['Node', p.node]);
+    rows.push(['allocator', p.allocator ? `${p.allocator.kind} ${p.allocator.version ?? ''}` : 'unknown']);
+    rows.push(['glibc', p.allocator?.glibcVersion ?? 'not glibc']);
     rows.push(['allocator variables', envFacts(p.allocatorEnv)]);
     if (p.allocator?.settings) rows.push(['malloc settings', settingsFacts(p.allocator.settings)]);
   } else if (data.run) {
     rows.push(['allocator variables', envFacts(data.run.allocatorEnv)]);
   }
-  if (data.run) rows.push(['mallinfo', escapeHtml(data.run.mallinfoVersion)]);
-  return `<section class="card"><h2>Run</h2>${facts(rows)}</section>`;
+  if (data.run) rows.push(['mallinfo', data.run.mallinfoVersion]);
+  return html`<section class="card"><h2>Run</h2>${facts(rows)}</section>`;
+}
+
+/** `--attribute`'s "what grew" lines, as they are printed, in a card after the verdict. */
+function whatGrewSection(lines: readonly string[]): SafeHtml | string {
+  if (lines.length === 0) return '';
+  return html`<section class="card" id="what-grew"><h2>What grew</h2><pre>${lines.join('\n')}</pre></section>`;
 }
 
 /** The whole report page for a run and its summary. */
-/** `--attribute`'s "what grew" lines, as they are printed, in a card after the verdict. */
-function whatGrewSection(lines: readonly string[]): string {
-  if (lines.length === 0) return '';
-  return `<section class="card" id="what-grew"><h2>What grew</h2><pre>${escapeHtml(lines.join('\n'))}</pre></section>`;
-}
-
 export function renderHtml(data: RunData, summary: RunSummary, whatGrew: readonly string[] = []): string {
   const title = summary.command ? formatCommand(summary.command) : 'a run';
-  const body = `<h1>mallinfo report</h1>
-<p class="command">${code(title)} ${escapeHtml(endingOf(summary))}</p>
+  const body = html`<h1>mallinfo report</h1>
+<p class="command">${code(title)} ${endingOf(summary)}</p>
 ${verdictSection(summary)}
 ${whatGrewSection(whatGrew)}
 ${chartSection(summary)}
 ${seriesTable(summary)}
 ${processTable(summary)}
 ${metadataSection(data, summary)}
-<footer>Written by mallinfo${data.run ? ` ${escapeHtml(data.run.mallinfoVersion)}` : ''}. Chart by uPlot (MIT licence), inlined: this file needs no network.</footer>`;
-  return renderPage({ title: `mallinfo report: ${title}`, body, data: chartData(data), chart: assetScript('report.js') });
+<footer>Written by mallinfo${data.run ? ` ${data.run.mallinfoVersion}` : ''}. Chart by uPlot (MIT licence), inlined: this file needs no network.</footer>`;
+  return renderPage({ title: `mallinfo report: ${title}`, body: body.text, data: chartData(data), chart: assetScript('report.js') });
 }

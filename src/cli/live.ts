@@ -6,8 +6,10 @@
  * one plain line per sample.
  * @packageDocumentation
  */
+import { print } from './broken-pipe';
 import { formatBytes, formatCommand, formatDuration, sparkline } from './format';
 import { LIVE_SERIES } from './series';
+import { showControls } from './terminal-text';
 import type { ProcessData, RunData } from './store';
 import { verdictHeadline, verdictOf, type Diagnosis } from './verdict';
 
@@ -60,7 +62,7 @@ function panelLines(data: RunData, columns: number, now: number, verdicts: LiveV
     return `${s.label.padEnd(8)}${formatBytes(value).padStart(10)}  ${sparkline(values, width)}`;
   });
   const verdict = `${'verdict'.padEnd(8)}  ${verdictHeadline(primary ? verdicts.of(primary, now) : null)}`;
-  return [header.join(' · '), ...rows, verdict].map((line) => clip(line, columns));
+  return [header.join(' · '), ...rows, verdict].map((line) => clip(showControls(line), columns));
 }
 
 function clip(line: string, columns: number): string {
@@ -82,7 +84,7 @@ class TerminalPanel implements LiveView {
 
   /** If the CLI dies before stop(), the terminal must not keep a scroll region. */
   private readonly onExit = (): void => {
-    this.stream.write(`${ESC}[r`);
+    print(this.stream, `${ESC}[r`);
   };
 
   constructor(private readonly stream: NodeJS.WriteStream) {
@@ -99,7 +101,7 @@ class TerminalPanel implements LiveView {
   private reserve(makeRoom: boolean): void {
     const room = makeRoom ? '\n'.repeat(PANEL_HEIGHT) + `${ESC}[${PANEL_HEIGHT}A` : '';
     // DECSTBM moves the cursor home: save and restore it around.
-    this.stream.write(`${room}${ESC}7${ESC}[1;${this.rows - PANEL_HEIGHT}r${ESC}8`);
+    print(this.stream, `${room}${ESC}7${ESC}[1;${this.rows - PANEL_HEIGHT}r${ESC}8`);
   }
 
   update(data: RunData): void {
@@ -120,7 +122,7 @@ class TerminalPanel implements LiveView {
     const top = this.rows - PANEL_HEIGHT + 1;
     // One write: a terminal write is not split by the command's own output.
     const frame = lines.map((line, i) => `${ESC}[${top + i};1H${ESC}[2K${line}`).join('');
-    this.stream.write(`${ESC}7${frame}${ESC}8`);
+    print(this.stream, `${ESC}7${frame}${ESC}8`);
   }
 
   stop(): void {
@@ -131,7 +133,7 @@ class TerminalPanel implements LiveView {
     process.off('exit', this.onExit);
     this.draw();
     // Whole screen scrolls again; the cursor goes below the panel, where the summary follows.
-    this.stream.write(`${ESC}[r${ESC}[${this.rows};1H\n`);
+    print(this.stream, `${ESC}[r${ESC}[${this.rows};1H\n`);
   }
 }
 
@@ -150,7 +152,7 @@ class LineView implements LiveView {
     this.lastCount.set(p.pid, p.count);
     const at = data.run ? `+${formatDuration(last.time - data.run.startedAt)}` : new Date(last.time).toISOString();
     const values = LIVE_SERIES.map((s) => `${s.label} ${formatBytes(s.of(last))}`).join(' · ');
-    this.stream.write(`mallinfo pid ${p.pid} ${at}: ${values} · verdict ${verdictHeadline(this.verdicts.of(p, Date.now()))}\n`);
+    print(this.stream, `${showControls(`mallinfo pid ${p.pid} ${at}: ${values} · verdict ${verdictHeadline(this.verdicts.of(p, Date.now()))}`)}\n`);
   }
 
   stop(): void {}

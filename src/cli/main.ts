@@ -11,16 +11,18 @@ import { attach } from './attach';
 import { parseAttach } from './attach-args';
 import { AttachError } from './attach-target';
 import { parseCli, USAGE, UsageError } from './args';
+import { print, survivePipeErrors } from './broken-pipe';
 import { SpawnError } from './child';
 import { FileError } from './ndjson';
 import { report } from './report';
 import { run } from './run';
+import { showControls } from './terminal-text';
 
 async function main(argv: readonly string[]): Promise<number> {
   const cli = parseCli(argv);
   switch (cli.kind) {
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      print(process.stdout, `${USAGE}\n`);
       return 0;
     case 'run':
       return run(cli.run);
@@ -31,22 +33,24 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+survivePipeErrors();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`mallinfo: ${error.message}\n\n${USAGE}\n`);
+      print(process.stderr, `mallinfo: ${showControls(error.message)}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (error instanceof SpawnError || error instanceof AttachError) {
-      process.stderr.write(`mallinfo: ${error.message}\n`);
+      print(process.stderr, `mallinfo: ${showControls(error.message)}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof FileError || (error as NodeJS.ErrnoException).code !== undefined) {
-      process.stderr.write(`mallinfo: ${(error as Error).message}\n`);
+      // A bad line's message names its field, and a key of the data may hold controls.
+      print(process.stderr, `mallinfo: ${showControls((error as Error).message)}\n`);
       process.exitCode = 1;
     } else {
-      process.stderr.write(`mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      print(process.stderr, `mallinfo: internal error: ${(error as Error).stack ?? String(error)}\n`);
       process.exitCode = 70;
     }
   },

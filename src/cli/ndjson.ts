@@ -42,6 +42,9 @@ export class NdjsonWriter {
   private readonly stream: WriteStream;
   /** The first write error (a full disk…), reported by close(); later records are dropped. */
   private error: Error | undefined;
+  /** Records given after close(), dropped: nothing is written after the end. */
+  dropped = 0;
+  private closed = false;
 
   /**
    * Creates (or truncates) `path` at once, so that a path that cannot be
@@ -53,12 +56,14 @@ export class NdjsonWriter {
   }
 
   write(record: RunEvent): void {
-    if (this.error === undefined) this.stream.write(formatRecord(record));
+    if (this.closed) this.dropped++;
+    else if (this.error === undefined) this.stream.write(formatRecord(record));
   }
 
   /** Flushes and closes the file; rejects with a FileError for the first write error, if any. */
   close(): Promise<void> {
     const failure = (error: unknown): FileError => new FileError(`cannot write ${this.path}: ${describeFsError(error)}`);
+    this.closed = true;
     return new Promise((resolve, reject) => {
       if (this.error) {
         this.stream.destroy();

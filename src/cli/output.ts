@@ -4,10 +4,12 @@
  * @packageDocumentation
  */
 import { renderHtml } from './html';
+import { print } from './broken-pipe';
 import type { ReportFile } from './report-file';
 import type { RunData } from './store';
 import { summarize, type RunSummary } from './summary';
 import { summaryLines } from './summary-text';
+import { showControls } from './terminal-text';
 
 /** Where the outputs go. */
 export interface OutputOptions {
@@ -35,13 +37,15 @@ export function writeOutputs(data: RunData, options: OutputOptions): RunSummary 
     const summary = summarize(data);
     const warnings = options.warnings ?? [];
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-      for (const warning of warnings) process.stderr.write(`mallinfo: ${warning}\n`);
+      print(process.stdout, `${JSON.stringify(summary)}\n`);
+      for (const warning of warnings) print(process.stderr, `mallinfo: ${showControls(warning)}\n`);
     } else {
       const notes = [...(options.notes ?? []), ...warnings.map((warning) => `  ${warning}`)];
-      const lines = summaryLines(summary);
-      if (options.headline !== undefined) lines[0] = options.headline;
-      process.stderr.write(`${[...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n')}\n`);
+      // One line each: a control character from the data (a newline too) is shown, not obeyed.
+      const summaryText = summaryLines(summary);
+      if (options.headline !== undefined) summaryText[0] = options.headline;
+      const lines = [...summaryText, ...(notes.length > 0 ? ['', ...notes] : [])].map(showControls);
+      print(process.stderr, `${lines.join('\n')}\n`);
     }
     options.html?.write(renderHtml(data, summary, options.whatGrew));
     return summary;

@@ -51,12 +51,22 @@ export function assetScript(file: string): PageParts['chart'] {
   return { source: readFileSync(join(ASSETS, file), 'utf8'), name: file };
 }
 
+/** uPlot and the stylesheet, read (and uPlot hashed) once: the same for every page. */
+let sharedAssets: { uplotJs: string; uplotHash: string; css: string } | undefined;
+function shared(): { uplotJs: string; uplotHash: string; css: string } {
+  if (sharedAssets === undefined) {
+    const uplotJs = inlineAsset(uplotFile('uPlot.iife.min.js'), 'script', 'uPlot');
+    const css = inlineAsset(uplotFile('uPlot.min.css') + readFileSync(join(ASSETS, 'report.css'), 'utf8'), 'style', 'CSS');
+    sharedAssets = { uplotJs, uplotHash: scriptHash(uplotJs), css };
+  }
+  return sharedAssets;
+}
+
 /** The whole page: the report's look, uPlot and the chart script inlined, the data as JSON. */
 export function renderPage(parts: PageParts): string {
-  const uplotJs = inlineAsset(uplotFile('uPlot.iife.min.js'), 'script', 'uPlot');
+  const { uplotJs, uplotHash, css } = shared();
   const chartJs = inlineAsset(parts.chart.source, 'script', parts.chart.name);
-  const css = inlineAsset(uplotFile('uPlot.min.css') + readFileSync(join(ASSETS, 'report.css'), 'utf8'), 'style', 'CSS');
-  const csp = `default-src 'none'; script-src ${scriptHash(uplotJs)} ${scriptHash(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
+  const csp = `default-src 'none'; script-src ${uplotHash} ${scriptHash(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

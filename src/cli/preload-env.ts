@@ -27,3 +27,14 @@ export function nodeOptionsWithPreload(existing: string | undefined, preloadPath
   const ours = `--require ${quoteNodeOption(preloadPath)}`;
   return existing === undefined || existing.trim() === '' ? ours : `${ours} ${existing}`;
 }
+
+/**
+ * The file, in the channel's private directory, where a process that exits
+ * before its connection is made (`process.exit()` in its first tick) leaves
+ * the records it could not send; the CLI reads them when the run ends.
+ */
+export function exitSpoolName(pid: number): string {
+  return `exit-${pid}.ndjson`;
+}
+/** Matches {@link exitSpoolName}'s names. */
+export const EXIT_SPOOL_PATTERN = /^exit-\d+\.ndjson$/;

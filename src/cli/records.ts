@@ -1,14 +1,16 @@
 /**
  * The records of a run, as they travel from the watched processes to the
  * CLI and as they are kept in the NDJSON file: one JSON object a line, each
- * with a `type`. Parsing checks every field the CLI reads, so a damaged
- * file fails with the line that is wrong instead of a wrong report.
+ * with a `type`. Parsing checks every field against one schema
+ * (./record-schema), so a damaged or forged record fails with the line
+ * that is wrong instead of a wrong report, a crash, or markup in it.
  * @packageDocumentation
  */
 import type { AllocatorInfo } from '../allocator';
 import type { AutoTrimEvent } from '../auto-trim';
 import type { CollectionKind } from '../collections';
 import type { MemorySample } from '../types';
+import { checkAgainstSchema } from './record-schema';
 
 /** What the NDJSON file says it is (the first record). */
 export const RUN_FORMAT = 'mallinfo-run';
@@ -67,23 +69,24 @@ export interface TrimRecord extends AutoTrimEvent {
 }
 
 /**
- * A full (mark-compact) garbage collection ended in a process. Only after
+ * A garbage collection ended in a process. Only after a full (mark-compact)
  * one does V8's used heap hold live objects alone: diagnose() reads V8's
- * floor there.
+ * floor there. Files from before `kind` was recorded have full collections
+ * only, and no `kind`.
  */
 export interface GcRecord {
   type: 'gc';
   pid: number;
   /** When it ended, ms since the epoch. */
   time: number;
-  /** Which kind (absent in files written before kinds were recorded: those list full collections only). */
+  /** Which collection: major (mark-compact), minor (scavenge), incremental marking, weak callbacks. */
   kind?: CollectionKind;
+  /** V8's used heap right after it, bytes; null when it could not be read. */
+  v8Used?: number | null;
+  /** The allocator's in-use bytes right after it; null where the allocator gives none. */
+  inUse?: number | null;
   /** How long it took, ms. */
   durationMs?: number | null;
-  /** V8's used heap read right after it, bytes. */
-  v8Used?: number | null;
-  /** malloc's in-use read right after it (full collections), bytes. */
-  inUse?: number | null;
 }
 
 /** A process's channel closed: it exited (written by the CLI). */
@@ -110,98 +113,17 @@ export class RecordError extends Error {
   override readonly name = 'RecordError';
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function field<T>(record: Json, path: string, check: (v: unknown) => v is T, expected: string): T {
-  const value = record[path.split('.').pop() as string];
-  if (!check(value)) throw new RecordError(`${path} must be ${expected}`);
-  return value;
-}
-
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInteger = (v: unknown): v is number => Number.isInteger(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every(isString);
-const isObjectOrNull = (v: unknown): v is Json | null => v === null || isObject(v);
-
-function numbers(record: Json, path: string, names: readonly string[]): void {
-  for (const name of names) field(record, path === '' ? name : `${path}.${name}`, isNumber, 'a number');
-}
-
-function checkSample(value: unknown): MemorySample {
-  if (!isObject(value)) throw new RecordError('sample must be an object');
-  numbers(value, 'sample', ['time', 'costNs']);
-  const heap = field(value, 'sample.heap', isObjectOrNull, 'an object or null');
-  if (heap !== null) {
-    numbers(heap, 'sample.heap', ['inUse', 'free', 'mapped']);
-    // null under jemalloc and tcmalloc, which have no separately mmapped chunks (types.ts).
-    field(heap, 'sample.heap.mmapped', (v): v is number | null => v === null || isNumber(v), 'a number or null');
-    field(heap, 'sample.heap.exact', isBoolean, 'a boolean');
-  }
-  const proc = field(value, 'sample.process', isObjectOrNull, 'an object or null');
-  if (proc !== null) numbers(proc, 'sample.process', ['virtual', 'resident', 'shared', 'text', 'data']);
-  const v8 = field(value, 'sample.v8', isObject, 'an object');
-  numbers(v8, 'sample.v8', ['total', 'used', 'physical', 'external', 'malloced', 'limit']);
-  return value as unknown as MemorySample;
-}
 
 /**
- * Checks one decoded record. Returns it typed, or null for a record of a
- * type this version does not know (newer files stay readable).
- * @throws RecordError naming the field that is wrong.
+ * Checks one decoded record against the one schema of every record
+ * ({@link RECORD}, ./record-schema). Returns it typed, or null for a record
+ * of a type this version does not know (newer files stay readable).
+ * @throws RecordError naming the field that is wrong and what it must be.
  */
 export function checkRecord(value: unknown): RunEvent | null {
-  if (!isObject(value)) throw new RecordError('a record must be a JSON object');
-  const type = field(value, 'type', isString, 'a string');
-  switch (type) {
-    case 'run':
-      if (value.format !== RUN_FORMAT) throw new RecordError(`format must be "${RUN_FORMAT}"`);
-      field(value, 'version', isInteger, 'an integer');
-      field(value, 'command', isStrings, 'an array of strings');
-      numbers(value, '', ['startedAt', 'intervalMs']);
-      field(value, 'allocatorEnv', isStringMap, 'an object of strings');
-      break;
-    case 'process':
-      field(value, 'pid', isInteger, 'an integer');
-      field(value, 'argv', isStrings, 'an array of strings');
-      field(value, 'node', isString, 'a string');
-      field(value, 'time', isNumber, 'a number');
-      field(value, 'allocator', isObjectOrNull, 'an object or null');
-      field(value, 'allocatorEnv', isStringMap, 'an object of strings');
-      break;
-    case 'sample':
-      field(value, 'pid', isInteger, 'an integer');
-      checkSample(value.sample);
-      break;
-    case 'trim':
-      field(value, 'pid', isInteger, 'an integer');
-      numbers(value, '', ['time', 'rssBefore', 'rssAfter', 'released', 'durationMs']);
-      break;
-    case 'gc':
-      field(value, 'pid', isInteger, 'an integer');
-      field(value, 'time', isNumber, 'a number');
-      if (value.kind !== undefined) field(value, 'kind', (v): v is string => ['major', 'minor', 'incremental', 'weakcb'].includes(v as string), "'major', 'minor', 'incremental' or 'weakcb'");
-      for (const k of ['durationMs', 'v8Used', 'inUse']) if (value[k] !== undefined && value[k] !== null) field(value, k, isNumber, 'a number or null');
-      break;
-    case 'exit':
-      field(value, 'pid', isInteger, 'an integer');
-      field(value, 'time', isNumber, 'a number');
-      break;
-    case 'end':
-      field(value, 'time', isNumber, 'a number');
-      if (value.exitCode !== null) field(value, 'exitCode', isInteger, 'an integer or null');
-      if (value.signal !== null) field(value, 'signal', isString, 'a string or null');
-      break;
-    default:
-      return null;
-  }
-  return value as unknown as RunEvent;
+  const checked = checkAgainstSchema(value);
+  if (checked.ok) return checked.record as RunEvent | null;
+  throw new RecordError(checked.message);
 }
 
 /**

@@ -5,9 +5,13 @@
  * once complete, so that the path never holds half a report, whatever stops
  * the CLI (only a SIGKILL in between leaves the hidden temporary file).
  * A path that is not a regular file (/dev/stdout, a FIFO) is written in place.
+ * The temporary name is unpredictable and created exclusively (`O_EXCL`,
+ * which also refuses a symlink), so that nobody can plant a link there that
+ * the report would be written through.
  * @packageDocumentation
  */
 import { closeSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, FileError } from './ndjson';
 
@@ -42,10 +46,10 @@ export class ReportFile {
   static open(path: string): ReportFile {
     const found = existing(path);
     const target = found?.real ?? path;
-    const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
     try {
       if (found !== undefined && !found.regular) return new ReportFile(path, openSync(path, 'w'), undefined);
-      return new ReportFile(path, openSync(temp, 'w'), { temp, target });
+      return new ReportFile(path, openSync(temp, 'wx'), { temp, target });
     } catch (error) {
       // The temporary name means nothing to the user; what fails is writing in that directory.
       throw new FileError(`cannot write ${path}: ${describeFsError(error).replaceAll(temp, target)}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { allocatorEnv } from './allocator-env';
 import { AttributionRun } from './attribute';
 import type { RunArgs } from './args';
+import { print } from './broken-pipe';
 import { Channel } from './channel';
 import { exitCodeOf, runChild, type ChildExit } from './child';
 import { createLiveView, type LiveView } from './live';
@@ -89,7 +90,7 @@ export async function run(args: RunArgs): Promise<number> {
   };
   if (stop.received !== null) {
     await abandon();
-    process.stderr.write(`mallinfo: stopped by ${stop.received} before the command started\n`);
+    print(process.stderr, `mallinfo: stopped by ${stop.received} before the command started\n`);
     return exitCodeOf({ exitCode: null, signal: stop.received });
   }
   let exit: ChildExit;
@@ -119,6 +120,9 @@ export async function run(args: RunArgs): Promise<number> {
   if (args.json) for (const line of grew) process.stderr.write(`mallinfo: ${line}\n`);
   else notes.unshift(...grew);
   const warnings = invalid > 0 ? [`ignored ${invalid} invalid record${invalid === 1 ? '' : 's'} on the channel`] : [];
+  // From processes that outlived the command (detached), cut after the drain.
+  const late = channel.late + (ndjson?.dropped ?? 0);
+  if (late > 0) warnings.push(`dropped ${late} record${late === 1 ? '' : 's'} that came after the command ended`);
   writeOutputs(data, { html, json: args.json, notes, warnings, whatGrew: grew });
   if (writeError !== undefined) throw writeError;
   return exitCodeOf(exit);
