@@ -58,7 +58,7 @@ describe('the verdict event', () => {
   });
 
   it('follows a real leak in a child process: stable, then native-leak', async () => {
-    const { stdout } = await runNode(['examples/scenarios/slow-leak-under-sawtooth.mjs', '--json'], { timeoutMs: 120_000 });
+    const { stdout } = await runNode(['examples/scenarios/buffer-leak.mjs', '--json'], { timeoutMs: 120_000 });
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as { changes: { from: Verdict; to: Verdict }[] };
     const path = result.changes.map((c) => c.to);
     expect(path[path.length - 1]).toBe('native-leak');

@@ -49,7 +49,7 @@ export function summaryLines(summary: RunSummary): string[] {
   for (const p of summary.processes) if (p.warning) lines.push(`  pid ${p.pid}: ${p.warning}`);
   if (summary.trims.length > 0) {
     const released = summary.trims.reduce((sum, t) => sum + (t.released ?? 0), 0); // null: statm unreadable, unmeasured
-    lines.push('', `  ${summary.trims.length} trim${summary.trims.length === 1 ? '' : 's'} ${summary.autoTrim === true ? ' (--auto-trim)' : ''} released ${formatBytes(released)}`);
+    lines.push('', `  ${summary.trims.length} trim${summary.trims.length === 1 ? '' : 's'}${summary.autoTrim === true ? ' (--auto-trim)' : ''} released ${formatBytes(released)}`);
   }
   if (summary.diagnosis) lines.push('', ...verdictLines(summary.diagnosis, summary.autoTrim === true).map((l) => `  ${l}`));
   const others = summary.processes.filter((p) => !p.primary);

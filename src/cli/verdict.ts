@@ -27,7 +27,7 @@ const percent = (share: number): string => `${Math.round(share * 100)} %`;
 /** The verdict in a few words, for the panel and the per-sample lines: `fragmentation (92 %)`. */
 export function verdictHeadline(d: Diagnosis | null): string {
   if (d === null) return 'waiting for samples';
-  if (d.verdict === 'insufficient-data') return `none yet (${d.evidence.window.samples} samples so far)`;
+  if (d.verdict === 'insufficient-data') return `none yet (${d.evidence.window.samples} sample${d.evidence.window.samples === 1 ? '' : 's'} so far)`;
   return `${d.verdict} (confidence ${percent(d.confidence)})`;
 }
 
