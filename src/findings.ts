@@ -82,6 +82,13 @@ function surelyBelow(pace: Trend | null, seconds: number, leakMinBytes: number):
   return pace !== null && pace.slopeHigh * seconds < leakMinBytes;
 }
 
+/**
+ * A rise this share of `leakMinBytes` or more over the window keeps the
+ * question open when the pace cannot be told flat: a leak of exactly
+ * `leakMinBytes` per window, seen through noisy lows, shows a little less.
+ */
+const UNCLEAR_SHARE = 0.75;
+
 /** How a leak finding reads its series. */
 export interface LeakReading {
   /**
@@ -148,7 +155,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     // V8's samples alone (no pace after full collections) are garbage until a full collection says otherwise:
     // only a rise of a leak's size leaves the question open.
     !surelyBelow(late, seconds, t.leakMinBytes) &&
-    WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : t.leakMinBytes / 2)
+    WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
   ) {
     state = 'unclear';
     if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
