@@ -8,6 +8,8 @@ import { MiB } from './helpers';
 interface ScenarioResult {
   name: string;
   expected: Verdict;
+  /** Why no verdict yet is an honest answer over the scenario's window; null when it is not. */
+  undecided: string | null;
   verdict: Verdict;
   confidence: number;
   verdictAfterMs: number;
@@ -62,35 +64,44 @@ describe('scenarios', () => {
         'sawtooth',
         'requests',
         'mimalloc-leak',
+        // Issue 11's measured cases.
+        'steady-http-service',
+        'steady-gzip-service',
+        'closures-and-strings',
+        'arraybuffers-kept',
+        'http-keep-one-in-50',
+        'slow-leak-under-gc-swings',
+        'bounded-cache',
       ]),
     );
   });
 
-  it.each(names)('%s gives its expected verdict, and holds it to the end', (name) => {
+  it.each(names)('%s gives its expected verdict (or, where the scenario says why, none yet), never a wrong one', (name) => {
     const r = result(name);
-    expect(r.verdict).toBe(r.expected);
+    if (r.undecided === null || r.verdict !== 'insufficient-data') expect(r.verdict).toBe(r.expected);
     expect(r.confidence).toBeGreaterThanOrEqual(r.verdict === 'insufficient-data' ? 0 : 0.5);
     expect(r.confidence).toBeLessThanOrEqual(1);
     expect(r.verdictAfterMs).toBeLessThanOrEqual(r.runMs);
-    if (r.changes.length > 0) expect(r.changes[r.changes.length - 1].to).toBe(r.verdict);
+    // The Sampler's verdict event: at most one change after its first verdict, never to a wrong one.
+    expect(r.changes.length).toBeLessThanOrEqual(2);
+    for (const c of r.changes.slice(1)) expect(c.to).toBe(r.expected);
   });
 
-  it('the story: in-use returns to its floor while glibc keeps ~480 MB resident', () => {
+  it('the story: in-use returns to its floor while glibc keeps ~480 MB resident and unused', () => {
     for (const name of ['story-fragmentation', 'nothing-kept']) {
       const e = result(name).evidence;
-      expect(e.unexplained!.atFloor).toBeGreaterThan(300 * MiB);
-      expect(e.unexplained!.shareOfResident).toBeGreaterThan(0.8);
-      expect(e.inUse!.floor.end).toBeLessThan(30 * MiB);
-      expect(Math.abs(e.inUse!.floor.growth)).toBeLessThan(MiB);
+      expect(e.unexplained!.idle).toBeGreaterThan(300 * MiB);
+      expect(e.unexplained!.idleShare).toBeGreaterThan(0.8);
+      expect(e.inUse!.held.lows[2]).toBeLessThan(30 * MiB);
       expect(e.inUse!.max).toBeGreaterThan(400 * MiB); // the bursts were seen
-      expect(result(name).advice[0]).toMatch(/^A trim would give back about [1-9]\d\d\.\d MB now/);
+      expect(result(name).advice[0]).toMatch(/^A trim would give back about [1-9]\d\d\.\d MB now, and it would stay returned/);
     }
   });
 
-  it('the story under MALLOC_MMAP_THRESHOLD_=32768: RSS climbs and comes back', () => {
+  it('the story under MALLOC_MMAP_THRESHOLD_=32768: RSS climbs and comes back, nothing stays unused', () => {
     const e = result('story-mmap-threshold').evidence;
     expect(e.resident!.max).toBeGreaterThan(300 * MiB);
-    expect(e.unexplained!.atFloor).toBeLessThan(32 * MiB);
+    expect(e.unexplained!.idle).toBeLessThan(32 * MiB);
   });
 
   it('trims do not flip fragmentation', () => {
@@ -104,16 +115,18 @@ describe('scenarios', () => {
     expect(r.evidence.unexplained!.beforeTrim).toBe(true);
   });
 
-  it('a leak and fragmentation: the leak is the verdict, fragmentation secondary', () => {
+  it('a leak and fragmentation: never fragmentation alone while the floor rises', () => {
     const r = result('leak-and-fragmentation');
-    expect(r.evidence.secondary.map((f) => f.kind)).toContain('fragmentation');
-    expect(r.evidence.inUse!.floor.growth).toBeGreaterThan(20 * MiB);
+    expect(r.verdict).not.toBe('fragmentation');
+    expect(r.evidence.inUse!.held.rise).toBeGreaterThan(20 * MiB);
+    if (r.verdict === 'native-leak') expect(r.evidence.secondary.map((f) => f.kind)).toContain('fragmentation');
   });
 
   it('Buffers kept: in-use rises with V8 external memory, and the advice says JS holds them', () => {
     const r = result('buffer-leak');
-    expect(r.evidence.inUse!.floor.slope).toBeGreaterThan(MiB);
-    expect(r.evidence.v8External!.floor.slope).toBeGreaterThan(0.5 * r.evidence.inUse!.floor.slope);
+    expect(r.evidence.inUse!.held.rise).toBeGreaterThan(MiB);
+    expect(r.evidence.v8External!.held.rise).toBeGreaterThan(0.5 * r.evidence.inUse!.held.rise);
+    expect(r.summary).toMatch(/Buffers or ArrayBuffers kept by JavaScript hold it/);
     expect(r.advice.join(' ')).toMatch(/JavaScript objects hold the leaked memory/);
   });
 
@@ -134,14 +147,14 @@ describe('scenarios', () => {
     expect(Math.abs(e.v8Used!.floor.growth)).toBeLessThan(MiB);
   });
 
-  it('a slow leak under a large sawtooth: 10 MB of floor under 120–280 MB swings', () => {
-    const e = result('slow-leak-under-sawtooth').evidence;
-    expect(e.inUse!.max - e.inUse!.min).toBeGreaterThan(100 * MiB);
-    expect(e.inUse!.floor.growth).toBeGreaterThan(4 * MiB);
-    expect(e.inUse!.floor.growth).toBeLessThan(12 * MiB);
+  it('a slow leak under a large sawtooth: the floor rises under 120–280 MB swings, never called stable', () => {
+    const r = result('slow-leak-under-sawtooth');
+    expect(r.verdict).not.toBe('stable');
+    expect(r.evidence.inUse!.max - r.evidence.inUse!.min).toBeGreaterThan(100 * MiB);
+    expect(r.evidence.inUse!.held.rise).toBeGreaterThan(3 * MiB);
     const control = result('sawtooth').evidence;
     expect(control.inUse!.max - control.inUse!.min).toBeGreaterThan(100 * MiB);
-    expect(Math.abs(control.inUse!.floor.growth)).toBeLessThan(MiB);
+    expect(Math.abs(control.inUse!.held.rise)).toBeLessThan(MiB);
   });
 
   it('idle, few samples, an allocator without statistics', () => {

@@ -15,6 +15,7 @@ let next = 0;
 await runScenario({
   name: 'bounded-cache',
   expected: 'stable',
+  undecided: "the cache's churn swings in-use by ~60 MB: 28 s at 500 ms cannot tell its level floor from a slow rise",
   about: 'a Map of 5,000 × 40 KB Buffers at its limit, the oldest replaced 400/s, 28 s, sampled every 500 ms',
   intervalMs: 500,
   async workload() {

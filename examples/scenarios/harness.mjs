@@ -26,7 +26,7 @@ function rerunWith(env) {
  * `intervalMs`, then prints the diagnosis. `mark(label)` records a moment
  * (e.g. a trim) with its time since the sampler started.
  */
-export async function runScenario({ name, expected, about, intervalMs = 50, env, diagnose, workload }) {
+export async function runScenario({ name, expected, undecided = null, about, intervalMs = 50, env, diagnose, workload }) {
   if (env && rerunWith(env)) return;
   const sampler = new Sampler({ intervalMs, history: 5000, ...(diagnose ? { diagnose } : {}) });
   const started = performance.now();
@@ -46,6 +46,8 @@ export async function runScenario({ name, expected, about, intervalMs = 50, env,
   const result = {
     name,
     expected,
+    // Why "no verdict yet" is an honest answer over this scenario's window (null: it is not).
+    undecided,
     verdict: d.verdict,
     confidence: d.confidence,
     // When the final verdict was reached and then held to the end (ms since start).

@@ -9,6 +9,7 @@ const leaked = [];
 await runScenario({
   name: 'leak-and-fragmentation',
   expected: 'native-leak',
+  undecided: "readings after collections during 500 MB bursts hold the bursts' data: its pace is not sure within ~10 s",
   about: 'rounds of 10,000 × 50 KB Buffers, the 1 % kept forever',
   // Quiet for a third of the time at the end: long enough for the freed memory to count as unused, short enough for the leak's pace to show.
   workload: () => thenQuiet(() => inRounds(10, async () => leaked.push(...(await allocationBurst({ keptShare: 0.01 })))), { share: 0.4, minMs: 1000 }),

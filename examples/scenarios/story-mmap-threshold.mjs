@@ -8,6 +8,7 @@ import { inRounds, runScenario } from './harness.mjs';
 await runScenario({
   name: 'story-mmap-threshold',
   expected: 'stable',
+  undecided: 'each burst maps and unmaps 500 MB: the lows of its thirds are too few to tell level from rising',
   about: 'the story with MALLOC_MMAP_THRESHOLD_=32768',
   env: { MALLOC_MMAP_THRESHOLD_: '32768' },
   workload: () => inRounds(10, () => allocationBurst({ keptShare: 0.01 })),

@@ -24,6 +24,3 @@ await runScenario({
     await sleep(1000);
   },
 });
-    await sleep(1000);
-  },
-});
