@@ -45,7 +45,7 @@ describe.concurrent.each(CLI_ALLOCATORS)('mallinfo report of a run under %s', (a
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('');
     expect(result.stderr).toMatch(/^mallinfo: node .*leak\.mjs exited with code 0 after /);
-    expect(result.stderr).toMatch(/^ {2}in use( +[\d.]+ [KMG]?B){3} +\+[\d.]+ [KMG]?B\/min$/m);
+    expect(result.stderr).toMatch(/^ {2}in use( +[\d.]+ [KMG]?B){3} +\+[\d.]+ [KMG]?B(\/min| in [\d.]+ (ms|s))$/m);
   });
 
   it('skips empty lines and records of unknown types', async () => {

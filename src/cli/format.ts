@@ -8,9 +8,14 @@ import { formatBytes } from '../units';
 
 export { formatBytes };
 
-/** A growth rate in bytes per minute, signed (`+3.2 MB/min`); `n/a` for null. */
-export function formatRate(bytesPerMinute: number | null | undefined): string {
+/** A growth rate in bytes per minute, signed (`+3.2 MB/min`), or over a run shorter than a minute the change (`+1.1 MB in 40.0 s`); `n/a` for null. */
+export function formatRate(bytesPerMinute: number | null | undefined, durationMs: number | null = null): string {
   if (bytesPerMinute === null || bytesPerMinute === undefined || !Number.isFinite(bytesPerMinute)) return 'n/a';
+  // Under a minute of samples, a rate per minute would be an extrapolation: say the change over the run instead.
+  if (durationMs !== null && durationMs < 60_000) {
+    const change = (bytesPerMinute * durationMs) / 60_000;
+    return `${change > 0 ? '+' : ''}${formatBytes(change)} in ${formatDuration(durationMs)}`;
+  }
   return `${bytesPerMinute > 0 ? '+' : ''}${formatBytes(bytesPerMinute)}/min`;
 }
 

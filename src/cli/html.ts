@@ -76,7 +76,7 @@ ${trims.length > 0 ? html`<h2>Trims (--auto-trim)</h2><ul id="trims">${trims}</u
 function seriesTable(summary: RunSummary): SafeHtml {
   const rows = SERIES.map((s) => {
     const v = summary.series[s.key];
-    return html`<tr><td>${s.label}</td><td>${formatBytes(v.first)}</td><td>${formatBytes(v.peak)}</td><td>${formatBytes(v.final)}</td><td>${formatRate(v.growthPerMinute)}</td></tr>`;
+    return html`<tr><td>${s.label}</td><td>${formatBytes(v.first)}</td><td>${formatBytes(v.peak)}</td><td>${formatBytes(v.final)}</td><td>${formatRate(v.growthPerMinute, summary.durationMs)}</td></tr>`;
   });
   return html`<section class="card"><h2>Summary</h2><table><tr><th></th><th>first</th><th>peak</th><th>final</th><th>growth</th></tr>${rows}</table></section>`;
 }

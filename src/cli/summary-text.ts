@@ -42,7 +42,7 @@ export function summaryLines(summary: RunSummary): string[] {
       ['', 'first', 'peak', 'final', 'growth'],
       ...SERIES.map((s) => {
         const v = summary.series[s.key];
-        return [s.label, formatBytes(v.first), formatBytes(v.peak), formatBytes(v.final), formatRate(v.growthPerMinute)];
+        return [s.label, formatBytes(v.first), formatBytes(v.peak), formatBytes(v.final), formatRate(v.growthPerMinute, summary.durationMs)];
       }),
     ]),
   );
