@@ -38,17 +38,21 @@ export function evidenceFacts(d: Diagnosis): { label: string; value: string }[] 
   if (e.unexplained) {
     const u = e.unexplained;
     facts.push({
-      label: 'freed memory kept resident',
+      label: 'freed memory kept resident and unused',
       value:
-        `${formatBytes(u.atFloor)} (${percent(u.shareOfResident)} of anonymous RSS) where in-use is lowest; ` +
+        `${formatBytes(u.idle)} (${percent(u.idleShare)} of anonymous RSS) that no in-use value reached over the last third of the window, ` +
+        `unused for ${formatDuration(u.idleForMs)}${u.beforeTrim ? ' before a trim' : ''}; in-use peaked at ${formatBytes(u.peakInUse)}; ` +
         `malloc's free bytes ${formatBytes(u.free)}; a trim would give back about ${formatBytes(u.trimEstimate)} now`,
     });
   }
   for (const f of e.findings) {
     facts.push({ label: f.kind, value: `${f.found ? 'found' : 'not found'} (score ${f.score.toFixed(2)}): ${f.summary}` });
   }
-  const full = e.fullGcs === null ? '' : `, ${e.fullGcs} of them full`;
-  facts.push({ label: 'garbage collections', value: `at least ${e.gcs}${full}` });
+  const collections =
+    e.collections === null
+      ? `at least ${e.gcs} (falls of V8's heap)${e.fullGcs === null ? '' : `, ${e.fullGcs} of them full`}`
+      : `${e.collections}, ${e.fullGcs} of them full`;
+  facts.push({ label: 'garbage collections', value: collections });
   if (e.trims) facts.push({ label: 'trims seen', value: String(e.trims) });
   for (const note of e.notes) facts.push({ label: 'note', value: note });
   return facts;
