@@ -50,6 +50,8 @@ async function main() {
   const concurrency = Number(process.env.CONCURRENCY ?? 2);
   const pathNames = list(process.env.PATHS, Object.keys(paths));
   const variantNames = list(process.env.VARIANTS, Object.keys(variants));
+  for (const name of pathNames) if (!(name in paths)) throw new RangeError(`PATHS: unknown path ${JSON.stringify(name)}; known: ${Object.keys(paths).join(', ')}`);
+  for (const name of variantNames) if (!(name in variants)) throw new RangeError(`VARIANTS: unknown variant ${JSON.stringify(name)}; known: ${Object.keys(variants).join(', ')}`);
   const cases = pathNames.flatMap((p) => variantNames.filter((v) => applies(p, v)).map((v) => [p, v]));
   const run = promisify(execFile);
   const script = fileURLToPath(import.meta.url);

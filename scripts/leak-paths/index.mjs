@@ -22,7 +22,7 @@ export const paths = {
   'http agent:false': { open: () => http.open('no-agent'), options: { iterations: 200 } },
   'http global agent': { open: () => http.open('global'), options: { iterations: 200 } },
   fetch: { open: fetchPath.open, options: { iterations: 200 } },
-  'tls (https, agent:false)': { open: tls.open, options: { iterations: 200 } },
+  'tls (https keep-alive)': { open: tls.open, options: { iterations: 200 } },
   'zlib streams': { open: zlib.open, options: { iterations: 200 } },
   'fs streams': { open: fs.open, options: { iterations: 200 } },
   'worker postMessage': { open: worker.open, options: { iterations: 200 } },
@@ -37,7 +37,7 @@ function v8Bytes(bytes) {
 /** Variants: what each call keeps, by heap and size. `leaks` says what the right verdict is. */
 export const variants = {
   clean: { leaks: false },
-  'clean, warmup 2000': { leaks: false, options: { warmup: 2000 }, only: ['http agent:false', 'http global agent'] },
+  'clean + warmup 2000': { leaks: false, options: { warmup: 2000 }, only: ['http agent:false', 'http global agent'] },
   'native 1 KB': { leaks: true, keep: () => Buffer.alloc(KB) },
   'native 10 KB': { leaks: true, keep: () => Buffer.alloc(10 * KB) },
   'native 100 KB': { leaks: true, keep: () => Buffer.alloc(100 * KB) },
