@@ -1,5 +1,6 @@
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeak, LeakError } from 'mallinfo/testing';
+import { expectNoLeak, LeakError, measure } from 'mallinfo/testing';
 import { KiB } from './helpers';
 
 /** Catches the rejection of `promise`; fails if it resolves. */
@@ -81,5 +82,37 @@ describe('expectNoLeak() looks at whether growth continues, not at the total', (
     const check = await expectNoLeak(() => new Function('x', `return x + ${n++}`)(1), { iterations: 500 });
     expect(check.bytesPerIteration.v8).toBeLessThan(32);
     expect(check.attempts[0].series.v8Code).toHaveLength(11);
+  });
+});
+
+describe('readings wait for what the calls left open', () => {
+  it('measure() waits for a timer the last call started, and says so', async () => {
+    let fired = 0;
+    const m = await measure(() => {
+      setTimeout(() => fired++, 30);
+    }, { iterations: 3 });
+    // The reading after the calls waited for their three timers to fire.
+    expect(fired).toBe(3);
+    expect(m.waits.closed).toEqual({ Timeout: 3 });
+    expect(m.waits.stillOpen).toEqual({});
+    expect(m.waits.readings).toBe(2);
+    expect(m.waits.collections).toBeGreaterThanOrEqual(8);
+    expect(m.waits.finalizerTurns).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives up after ioWaitMs on a handle that stays open, and reports it as still open', async () => {
+    // A server the function starts and leaves listening (counts are by type: vitest's own timers come and go).
+    let server: Server | undefined;
+    try {
+      const started = performance.now();
+      const m = await measure(() => {
+        server ??= createServer().listen(0, '127.0.0.1');
+      }, { ioWaitMs: 50 });
+      expect(m.waits.stillOpen).toEqual({ TCPServerWrap: 1 });
+      expect(m.waits.ioWaitMs).toBeGreaterThanOrEqual(50);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      server?.close();
+    }
   });
 });
