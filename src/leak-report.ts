@@ -83,7 +83,9 @@ function attemptsTable(attempts: readonly LeakAttempt[]): string {
 
 function seriesTable(attempt: LeakAttempt): string {
   const s = attempt.series;
-  const rows = [['calls', 'native B/iteration', 'V8 B/iteration', 'native in use', 'V8 used', 'V8 external', 'RSS']];
+  const rows = [['calls', 'native B/iteration', 'V8 B/iteration', 'native in use', 'V8 used', 'of it code', 'V8 external', 'RSS']];
+  // V8 is judged without its compiled code: so is its growth per round.
+  const v8Data = s.v8Used.map((used, i) => used - s.v8Code[i]);
   const change = (values: number[] | null, i: number): string => (values === null ? 'n/a' : formatChange(values[i] - values[0]));
   const perCall = (values: number[] | null, i: number): string =>
     values === null || i === 0 ? '' : formatRate((values[i] - values[i - 1]) / (s.calls[i] - s.calls[i - 1]));
@@ -91,9 +93,10 @@ function seriesTable(attempt: LeakAttempt): string {
     rows.push([
       String(s.calls[i]),
       perCall(s.nativeInUse, i),
-      perCall(s.v8Used, i),
+      perCall(v8Data, i),
       change(s.nativeInUse, i),
       change(s.v8Used, i),
+      change(s.v8Code, i),
       change(s.v8External, i),
       change(s.resident, i),
     ]);
@@ -114,7 +117,7 @@ export function waitsText(waits: SettleWaits): string {
   const closed = formatCounts(waits.closed);
   const open = Object.keys(waits.stillOpen).length === 0 ? '' : `; still open after ioWaitMs: ${formatCounts(waits.stillOpen)}`;
   return (
-    `Each of the ${waits.readings} readings waited for handles to close (closed: ${closed}${open}; ${waits.ioWaitMs.toFixed(0)} ms in all), ` +
+    `The ${waits.readings} readings waited for handles to close (closed: ${closed}${open}; ${waits.ioWaitMs.toFixed(0)} ms in all), ` +
     `then for ${waits.collections} garbage collections and ${waits.finalizerTurns} event-loop turns for finalizers (${waits.collectMs.toFixed(0)} ms).`
   );
 }
@@ -140,8 +143,8 @@ export function leakMessage(
     '',
     attemptsTable(attempts),
     '',
-    `Growth per round of the last attempt (${last.iterations} iterations in ${last.rounds} rounds), read after garbage collection; ` +
-      'a leak keeps the same bytes per iteration round after round, a warm-up falls towards 0:',
+    `Growth per round of the last attempt (${last.iterations} iterations in ${last.rounds} rounds), read after garbage collection ` +
+      "(V8 without its compiled code, which V8 makes and drops for thousands of calls); a leak keeps the same bytes per iteration round after round, a warm-up falls towards 0:",
     '',
     seriesTable(last),
     '',
