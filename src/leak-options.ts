@@ -41,7 +41,7 @@ export interface LeakOptions extends MeasureOptions {
   iterations?: number;
   /** Calls of `fn` before the first attempt, not measured. Default 100. */
   warmup?: number;
-  /** Further attempts, each with twice the iterations of the one before, made while growth is seen: a leak grows at the same rate per iteration in every attempt, noise does not. Default 2. */
+  /** Further judged attempts, each with twice the iterations of the one before, made while a heap grows steadily: a leak keeps its rate per iteration when the calls double (a heap whose rate falls below 0.8 of the attempt before is cleared), noise and warm-up do not. Default 2. */
   retries?: number;
   /** Growth per iteration that is not a leak: one number for both heaps, or each separately. Default `{ native: 64, v8: 32 }`. */
   tolerance?: number | LeakTolerance;
