@@ -184,8 +184,9 @@ describe('expectNoLeak()', () => {
     expect(error).toBeInstanceOf(MeasurementTimeoutError);
     expect(error.code).toBe('ERR_MALLINFO_TIMEOUT');
     expect(error.message).toContain('options.timeoutMs (100 ms)');
-    expect(error.calls).toBeGreaterThan(10);
-    expect(error.calls).toBeLessThan(1100);
+    // Checked between calls: it stops during the warm-up (100 calls of 1 ms), however loaded the machine.
+    expect(error.calls).toBeGreaterThan(0);
+    expect(error.calls).toBeLessThan(100);
   });
 
   it('rethrows what the function throws', async () => {
