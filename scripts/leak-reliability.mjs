@@ -34,6 +34,11 @@ async function child(pathName, variantName) {
       kind: leaked ? result.kind : null,
       ms,
       attempts: result.attempts.map((a) => `${a.role === 'warmup' ? 'w' : ''}${a.iterations}`).join(' '),
+      // Per attempt: native and V8 bytes per call, whole (first half → last half).
+      rates: result.attempts.map((a) => {
+        const r = (x) => (x === null ? null : Math.round(x));
+        return `${r(a.bytesPerIteration.native)} (${r(a.firstHalf.native)}→${r(a.lastHalf.native)}) / ${r(a.bytesPerIteration.v8)} (${r(a.firstHalf.v8)}→${r(a.lastHalf.v8)})`;
+      }),
       native: rates.native,
       v8: rates.v8,
       warmup: result.warmup,

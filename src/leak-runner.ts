@@ -163,7 +163,8 @@ export class Run {
       if (r === rounds) this.lastReading = reading;
     }
     // Theil–Sen: one jump between two readings moves it little; a steady climb gives its full rate.
-    const slope = (ys: Float64Array, from = 0, to = n): number => trend(Array.from(calls.subarray(from, to)), Array.from(ys.subarray(from, to))).slope;
+    const fit = (ys: Float64Array, from = 0, to = n) => trend(Array.from(calls.subarray(from, to)), Array.from(ys.subarray(from, to)));
+    const slope = (ys: Float64Array, from = 0, to = n): number => fit(ys, from, to).slope;
     const middle = rounds >> 1;
     const half = (from: number, to: number): JudgedRates => ({
       native: hasHeap ? slope(nativeInUse, from, to) : null,
@@ -189,6 +190,7 @@ export class Run {
         external: slope(v8External),
         resident: hasResident ? slope(resident) : null,
       },
+      lowBytesPerIteration: { native: hasHeap ? fit(nativeInUse).slopeLow : null, v8: fit(v8Data).slopeLow },
       // With an odd number of rounds the middle reading belongs to both halves; with few rounds, halves are the whole.
       firstHalf: rounds < 4 ? half(0, n) : half(0, middle + 1),
       lastHalf: rounds < 4 ? half(0, n) : half(rounds - middle, n),

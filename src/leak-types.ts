@@ -88,6 +88,13 @@ export interface LeakAttempt {
   series: LeakSeries;
   /** Growth per iteration in this attempt. */
   bytesPerIteration: GrowthRates;
+  /**
+   * The low end of the 95 % confidence interval of the growth per iteration
+   * over the whole attempt (Sen's interval around the Theil–Sen slope): a
+   * heap grows faster than its tolerance only if this does too, so noisy
+   * readings (I/O) cannot pass for growth.
+   */
+  lowBytesPerIteration: JudgedRates;
   /** Growth per iteration over the first half of the rounds (Theil–Sen). */
   firstHalf: JudgedRates;
   /** Growth per iteration over the last half of the rounds (Theil–Sen): a leak keeps growing there, a warm-up fades. */

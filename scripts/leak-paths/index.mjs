@@ -78,5 +78,6 @@ export async function prepare(pathName, variantName) {
     if (keep !== undefined) kept.push(keep());
     return result;
   };
-  return { fn, options: { ...path.options, ...variant.options }, close, kept };
+  // A time-out says nothing about a leak, and on a shared 2-core machine a check can take 10 times its usual time.
+  return { fn, options: { timeoutMs: 120_000, ...path.options, ...variant.options }, close, kept };
 }
