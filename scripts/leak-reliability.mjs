@@ -1,110 +1,125 @@
-// `npm run leak-reliability`: runs expectNoLeak with its default options
-// 100 times on each of four functions, each run in a fresh process, and
-// counts how often the verdict is right. Not part of `npm test` (it takes
-// minutes). RUNS=20 CONCURRENCY=2 node scripts/leak-reliability.mjs
+// `npm run leak-reliability`: runs expectNoLeak on each real path of
+// scripts/leak-paths (HTTP, fetch, TLS, zlib, fs, worker, crypto), clean and
+// leaking 1, 10 or 100 KB per call in the C heap or in V8's, RUNS times
+// each (default 30), every run in a fresh process, CONCURRENCY at a time
+// (default 2), and prints false positives, false negatives and the time per
+// check. Filters: PATHS and VARIANTS (comma-separated names).
+//   RUNS=5 PATHS='http agent:false,fetch' node scripts/leak-reliability.mjs
+// One check alone, printing its result as JSON:
+//   node scripts/leak-reliability.mjs --path fetch --variant 'native 10 KB'
 import { execFile } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expectNoLeak, LeakError } from 'mallinfo/testing';
+import { applies, paths, prepare, variants } from './leak-paths/index.mjs';
 
-const KB = 1024;
-
-/** The functions under test: each `make()` returns a fresh one. */
-const cases = {
-  'retains 1 KB of native memory per call': {
-    leaks: true,
-    make() {
-      const kept = [];
-      return () => kept.push(Buffer.alloc(KB));
-    },
-  },
-  'retains 1 KB of JS objects per call': {
-    leaks: true,
-    make() {
-      const kept = [];
-      // An array of 126 doubles: a 1,008-byte FixedDoubleArray and its JSArray, ~1 KB of V8 heap.
-      return () => kept.push(new Array(126).fill(0.5));
-    },
-  },
-  'allocates and frees 1 MB per call': {
-    leaks: false,
-    make() {
-      return () => Buffer.alloc(1024 * KB, 1).length;
-    },
-  },
-  'grows a cache to 1,000 entries of 1 KB, then stops': {
-    leaks: false,
-    make() {
-      const cache = new Map();
-      let key = 0;
-      return () => {
-        if (cache.size < 1000) cache.set(key++, Buffer.alloc(KB));
-        return cache.size;
-      };
-    },
-  },
-};
-
-async function child(name) {
-  const fn = cases[name].make();
+async function child(pathName, variantName) {
+  const { expectNoLeak, LeakError } = await import('mallinfo/testing');
+  const { fn, options, close } = await prepare(pathName, variantName);
   const started = performance.now();
-  let leaked = false;
   let result;
+  let leaked = false;
   try {
-    result = await expectNoLeak(fn);
+    result = await expectNoLeak(fn, options);
   } catch (error) {
     if (!(error instanceof LeakError)) throw error;
     leaked = true;
     result = error;
   }
+  const ms = performance.now() - started;
+  await close();
   const rates = result.bytesPerIteration;
-  const attempts = result.attempts.length;
-  console.log(JSON.stringify({ leaked, attempts, native: rates.native, v8: rates.v8, ms: performance.now() - started }));
+  console.log(
+    JSON.stringify({
+      leaked,
+      kind: leaked ? result.kind : null,
+      ms,
+      attempts: result.attempts.map((a) => `${a.role === 'warmup' ? 'w' : ''}${a.iterations}`).join(' '),
+      // Per attempt: native and V8 bytes per call, whole (first half → last half).
+      rates: result.attempts.map((a) => {
+        const r = (x) => (x === null ? null : Math.round(x));
+        return `${r(a.bytesPerIteration.native)} (${r(a.firstHalf.native)}→${r(a.lastHalf.native)}) / ${r(a.bytesPerIteration.v8)} (${r(a.firstHalf.v8)}→${r(a.lastHalf.v8)})`;
+      }),
+      native: rates.native,
+      v8: rates.v8,
+      warmup: result.warmup,
+      waits: { readings: result.waits.readings, collections: result.waits.collections, closed: result.waits.closed, stillOpen: result.waits.stillOpen, ioWaitMs: Math.round(result.waits.ioWaitMs), collectMs: Math.round(result.waits.collectMs) },
+    }),
+  );
 }
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-const f = (n) => n.toFixed(1);
+const list = (value, all) => (value ? value.split(',').map((s) => s.trim()) : all);
 
 async function main() {
-  const runs = Number(process.env.RUNS ?? 100);
-  const concurrency = Number(process.env.CONCURRENCY ?? Math.max(1, availableParallelism()));
+  const runs = Number(process.env.RUNS ?? 30);
+  const concurrency = Number(process.env.CONCURRENCY ?? 2);
+  const pathNames = list(process.env.PATHS, Object.keys(paths));
+  const variantNames = list(process.env.VARIANTS, Object.keys(variants));
+  for (const name of pathNames) if (!(name in paths)) throw new RangeError(`PATHS: unknown path ${JSON.stringify(name)}; known: ${Object.keys(paths).join(', ')}`);
+  for (const name of variantNames) if (!(name in variants)) throw new RangeError(`VARIANTS: unknown variant ${JSON.stringify(name)}; known: ${Object.keys(variants).join(', ')}`);
+  const cases = pathNames.flatMap((p) => variantNames.filter((v) => applies(p, v)).map((v) => [p, v]));
   const run = promisify(execFile);
   const script = fileURLToPath(import.meta.url);
-  console.log(`expectNoLeak, default options, ${runs} runs per function, each in a fresh process (${concurrency} at a time) — Node ${process.version}`);
+  console.log(`expectNoLeak on real paths: ${runs} runs per case, each in a fresh process, ${concurrency} at a time — Node ${process.version}`);
   const started = performance.now();
-  const jobs = Object.keys(cases).flatMap((name) => Array.from({ length: runs }, () => name));
-  const results = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+  // Interleaved (case after case, run after run), so that a burst of load on the machine spreads over every case.
+  const jobs = Array.from({ length: runs }, () => cases).flat();
+  const results = new Map(cases.map(([p, v]) => [`${p}\0${v}`, []]));
   let next = 0;
+  let done = 0;
   async function worker() {
     while (next < jobs.length) {
-      const name = jobs[next++];
-      const { stdout } = await run(process.execPath, [script, '--case', name], { maxBuffer: 1 << 20 });
-      results[name].push(JSON.parse(stdout.trim().split('\n').pop()));
+      const [p, v] = jobs[next++];
+      let record;
+      try {
+        const { stdout } = await run(process.execPath, [script, '--path', p, '--variant', v], { maxBuffer: 1 << 20, timeout: 120_000 });
+        record = JSON.parse(stdout.trim().split('\n').pop());
+      } catch (error) {
+        record = { error: String(error.stderr || error.message).trim().split('\n').slice(-3).join(' ') };
+      }
+      results.get(`${p}\0${v}`).push(record);
+      if (++done % 20 === 0) process.stderr.write(`${done}/${jobs.length} checks, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const wallS = (performance.now() - started) / 1000;
-  const rows = Object.entries(results).map(([name, rs]) => {
-    const right = rs.filter((r) => r.leaked === cases[name].leaks).length;
-    const native = rs.map((r) => r.native);
-    const v8 = rs.map((r) => r.v8);
-    const ms = rs.map((r) => r.ms);
-    return {
-      function: name,
-      expected: cases[name].leaks ? 'LeakError' : 'passes',
-      'as expected': `${right}/${rs.length}`,
-      'runs with 1/2/3 attempts': [1, 2, 3].map((n) => rs.filter((r) => r.attempts === n).length).join('/'),
-      'native B/it (min…max)': `${f(Math.min(...native))} … ${f(Math.max(...native))}`,
-      'V8 B/it (min…max)': `${f(Math.min(...v8))} … ${f(Math.max(...v8))}`,
-      'ms per run (median, max)': `${median(ms).toFixed(0)}, ${Math.max(...ms).toFixed(0)}`,
+  const rows = cases.map(([p, v]) => {
+    const rs = results.get(`${p}\0${v}`);
+    const ok = rs.filter((r) => r.error === undefined);
+    const leaks = variants[v].leaks;
+    const wrong = ok.filter((r) => r.leaked !== leaks).length;
+    const ms = ok.map((r) => r.ms);
+    const row = {
+      path: p,
+      variant: v,
+      'false positives': leaks ? '' : `${wrong}/${ok.length}`,
+      'false negatives': leaks ? `${wrong}/${ok.length}` : '',
+      'median s': ms.length ? (median(ms) / 1000).toFixed(2) : '',
+      'max s': ms.length ? (Math.max(...ms) / 1000).toFixed(2) : '',
+      'warm-up added (max)': ok.length ? String(Math.max(...ok.map((r) => r.warmup.extended))) : '',
     };
+    if (ok.length < rs.length) row.errors = `${rs.length - ok.length}: ${rs.find((r) => r.error).error}`;
+    return row;
   });
-  console.table(rows);
-  console.log(`${jobs.length} runs in ${wallS.toFixed(1)} s wall time (rates are those of each run's last attempt).`);
-  if (rows.some((r) => !r['as expected'].startsWith(`${runs}/`))) process.exitCode = 1;
+  printTable(rows);
+  console.log(`${jobs.length} checks in ${((performance.now() - started) / 1000).toFixed(0)} s wall time.`);
+  const failed = rows.some((r, i) => {
+    const [, v] = cases[i];
+    const size = /(\d+) KB/.exec(v);
+    const mustCatch = variants[v].leaks && size !== null && Number(size[1]) >= 10;
+    const wrong = Number((r['false positives'] || r['false negatives']).split('/')[0]);
+    return r.errors !== undefined || ((!variants[v].leaks || mustCatch) && wrong > 0);
+  });
+  if (failed) process.exitCode = 1;
 }
 
-const at = process.argv.indexOf('--case');
-if (at !== -1) await child(process.argv[at + 1]);
+/** A plain-text table, columns padded: readable in a terminal and pasteable in Markdown-ish notes. */
+function printTable(rows) {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = [keys, ...rows.map((r) => keys.map((k) => String(r[k] ?? '')))];
+  const widths = keys.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  for (const c of cells) console.log(c.map((cell, i) => cell.padEnd(widths[i])).join(' | '));
+}
+
+const at = process.argv.indexOf('--path');
+if (at !== -1) await child(process.argv[at + 1], process.argv[process.argv.indexOf('--variant') + 1]);
 else await main();

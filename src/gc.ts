@@ -55,6 +55,8 @@ export interface SettleOptions {
   toleranceBytes?: number;
   /** What collects garbage. Default {@link collectGarbage}; a no-op runs the rest of this code path, to warm it up. */
   collect?: () => void;
+  /** Counts what was done, added to: collections (calls of `collect`, each two GCs by default) and event-loop turns given to finalizers. */
+  tally?: { collections: number; finalizerTurns: number };
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -68,13 +70,18 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * `timeoutMs` ends).
  */
 export async function collectAndSettle(options: SettleOptions = {}): Promise<MemorySample> {
-  const { timeoutMs = 2000, toleranceBytes = 64 * 1024, collect = collectGarbage } = options;
+  const { timeoutMs = 2000, toleranceBytes = 64 * 1024, collect = collectGarbage, tally } = options;
   const deadline = performance.now() + timeoutMs;
   collect();
+  if (tally) tally.collections += 2;
   let previous = sample();
   while (true) {
     await nextTurn();
     collect();
+    if (tally) {
+      tally.finalizerTurns++;
+      tally.collections += 2;
+    }
     const current = sample();
     if (Math.abs(nativeInUse(current) - nativeInUse(previous)) <= toleranceBytes) return current;
     if (performance.now() >= deadline) return current;

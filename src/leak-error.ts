@@ -3,13 +3,14 @@
  * of time (which says nothing about a leak).
  * @packageDocumentation
  */
+import type { SettleWaits } from './leak-io';
 import type { LeakTolerance } from './leak-options';
 import { leakMessage, type LeakKind } from './leak-report';
-import type { GrowthRates, LeakAttempt, LeakSeries } from './leak-types';
+import type { GrowthRates, LeakAttempt, LeakSeries, WarmupReport } from './leak-types';
 
 /**
- * Thrown by `expectNoLeak()` when memory grew faster than the tolerance in
- * every attempt. The message shows the rates, the readings and a hint; the
+ * Thrown by `expectNoLeak()` when memory grew faster than the tolerance,
+ * without slowing down, in every judged attempt. The message shows the rates, the readings and a hint; the
  * same facts are fields.
  */
 export class LeakError extends Error {
@@ -27,9 +28,13 @@ export class LeakError extends Error {
   readonly attempts: readonly LeakAttempt[];
   /** The tolerance the growth was judged against, bytes per iteration. */
   readonly tolerance: Required<LeakTolerance>;
+  /** The warm-up before the judged attempts, and whether growth had leveled off. */
+  readonly warmup: WarmupReport;
+  /** What the readings waited for before they were taken. */
+  readonly waits: SettleWaits;
 
-  constructor(kind: LeakKind, attempts: readonly LeakAttempt[], tolerance: Required<LeakTolerance>) {
-    super(leakMessage(kind, attempts, tolerance));
+  constructor(kind: LeakKind, attempts: readonly LeakAttempt[], tolerance: Required<LeakTolerance>, warmup: WarmupReport, waits: SettleWaits) {
+    super(leakMessage(kind, attempts, tolerance, warmup, waits));
     const last = attempts[attempts.length - 1];
     this.kind = kind;
     this.bytesPerIteration = last.bytesPerIteration;
@@ -37,6 +42,8 @@ export class LeakError extends Error {
     this.series = last.series;
     this.attempts = attempts;
     this.tolerance = tolerance;
+    this.warmup = warmup;
+    this.waits = waits;
   }
 }
 

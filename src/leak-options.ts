@@ -24,6 +24,15 @@ export interface MeasureOptions {
   trim?: boolean;
   /** Stop with a `MeasurementTimeoutError` after this many milliseconds, checked between calls. Default 30000. */
   timeoutMs?: number;
+  /**
+   * Before each reading, wait up to this many milliseconds for the handles
+   * and requests the calls opened (sockets, streams, timers, message ports:
+   * `process.getActiveResourcesInfo()`) to close, so that their native memory
+   * is freed before it is counted. Handles that stay open longer (a
+   * keep-alive pool) are left open and reported. 0 still lets the event loop
+   * turn once. Default 250.
+   */
+  ioWaitMs?: number;
 }
 
 /** Options of {@link expectNoLeak}. */
@@ -32,10 +41,19 @@ export interface LeakOptions extends MeasureOptions {
   iterations?: number;
   /** Calls of `fn` before the first attempt, not measured. Default 100. */
   warmup?: number;
-  /** Further attempts, each with twice the iterations of the one before, made while growth is seen: a leak grows at the same rate per iteration in every attempt, noise does not. Default 2. */
+  /** Further judged attempts, each with twice the iterations of the one before, made while a heap grows steadily: a leak keeps its rate per iteration when the calls double (a heap whose rate falls below 0.8 of the attempt before is cleared), noise and warm-up do not. Default 2. */
   retries?: number;
   /** Growth per iteration that is not a leak: one number for both heaps, or each separately. Default `{ native: 64, v8: 32 }`. */
   tolerance?: number | LeakTolerance;
+  /**
+   * Most calls of `fn`, on top of `warmup`, spent waiting for growth that
+   * fades (caches filling, V8 compiling, a connection pool) to level off: an
+   * attempt whose growth slows down to less than half over its rounds is
+   * counted as warm-up and made again, until growth is steady or this many
+   * calls were spent. What was spent is in the result (`warmup`). 0 turns the
+   * extension off. Default 5 × `iterations`.
+   */
+  maxWarmup?: number;
 }
 
 /** Validated measure options, defaults applied. */
@@ -44,29 +62,36 @@ export interface ResolvedMeasureOptions {
   warmup: number;
   trim: boolean;
   timeoutMs: number;
+  ioWaitMs: number;
 }
 
 /** Validated leak options, defaults applied. */
 export interface ResolvedLeakOptions extends ResolvedMeasureOptions {
   retries: number;
   tolerance: Required<LeakTolerance>;
+  maxWarmup: number;
 }
 
 /** The defaults of {@link expectNoLeak}. */
-export const LEAK_DEFAULTS: Readonly<ResolvedLeakOptions> = Object.freeze({
+export const LEAK_DEFAULTS: Readonly<Omit<ResolvedLeakOptions, 'maxWarmup'>> & { readonly maxWarmupPerIteration: number } = Object.freeze({
   iterations: 1000,
   warmup: 100,
   retries: 2,
   trim: false,
   timeoutMs: 30_000,
+  ioWaitMs: 250,
   tolerance: Object.freeze({ native: 64, v8: 32 }),
+  /** `maxWarmup` is this many times `iterations` unless given. */
+  maxWarmupPerIteration: 5,
 });
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Calls in one attempt; with 10 retries doubling it, counts stay exact integers. */
 const MAX_CALLS = 2 ** 32;
-const MEASURE_KEYS = ['iterations', 'warmup', 'trim', 'timeoutMs'] as const;
-const LEAK_KEYS = [...MEASURE_KEYS, 'retries', 'tolerance'] as const;
+const MEASURE_KEYS = ['iterations', 'warmup', 'trim', 'timeoutMs', 'ioWaitMs'] as const;
+const LEAK_KEYS = [...MEASURE_KEYS, 'retries', 'tolerance', 'maxWarmup'] as const;
+/** Waiting longer for handles to close than a minute is waiting for something that stays open. */
+const MAX_IO_WAIT_MS = 60_000;
 
 /** Checks `fn`: the function under test. */
 export function functionArgument(fn: unknown): () => unknown {
@@ -103,21 +128,24 @@ function common(opts: Record<string, unknown>, defaults: ResolvedMeasureOptions)
     warmup: integerOption('options.warmup', opts.warmup, defaults.warmup, 0, MAX_CALLS),
     trim: booleanOption('options.trim', opts.trim, defaults.trim),
     timeoutMs: integerOption('options.timeoutMs', opts.timeoutMs, defaults.timeoutMs, 1, MAX_TIMER_MS),
+    ioWaitMs: integerOption('options.ioWaitMs', opts.ioWaitMs, defaults.ioWaitMs, 0, MAX_IO_WAIT_MS),
   };
 }
 
 /** Validates the options of `measure()`. */
 export function measureOptions(options: unknown): ResolvedMeasureOptions {
   const opts = optionsObject('options', options, MEASURE_KEYS);
-  return common(opts, { iterations: 1, warmup: 0, trim: false, timeoutMs: LEAK_DEFAULTS.timeoutMs });
+  return common(opts, { iterations: 1, warmup: 0, trim: false, timeoutMs: LEAK_DEFAULTS.timeoutMs, ioWaitMs: LEAK_DEFAULTS.ioWaitMs });
 }
 
 /** Validates the options of `expectNoLeak()` and `toLeakMemory()`. */
 export function leakOptions(options: unknown): ResolvedLeakOptions {
   const opts = optionsObject('options', options, LEAK_KEYS);
+  const resolved = common(opts, LEAK_DEFAULTS);
   return {
-    ...common(opts, LEAK_DEFAULTS),
+    ...resolved,
     retries: integerOption('options.retries', opts.retries, LEAK_DEFAULTS.retries, 0, 10),
     tolerance: toleranceOption(opts.tolerance),
+    maxWarmup: integerOption('options.maxWarmup', opts.maxWarmup, resolved.iterations * LEAK_DEFAULTS.maxWarmupPerIteration, 0, MAX_CALLS),
   };
 }

@@ -3,8 +3,9 @@
  * many iterations, the readings, and where to look.
  * @packageDocumentation
  */
+import { formatCounts, type SettleWaits } from './leak-io';
 import type { LeakTolerance } from './leak-options';
-import type { GrowthRates, LeakAttempt } from './leak-types';
+import type { GrowthRates, LeakAttempt, WarmupReport } from './leak-types';
 
 /** Which heap grew: the C heap (malloc), V8's JS heap, or both. */
 export type LeakKind = 'native' | 'v8' | 'both';
@@ -60,41 +61,94 @@ export function leakHint(kind: LeakKind, rates: GrowthRates): string {
   return kind === 'both' ? `${notBuffers} Besides, ${jsObjects}` : notBuffers;
 }
 
+const rate = (r: number | null): string => (r === null ? 'n/a' : formatRate(r));
+
 function attemptsTable(attempts: readonly LeakAttempt[]): string {
-  const rows = [['attempt', 'iterations', 'native B/iteration', 'V8 B/iteration', 'external B/iteration']];
+  const rows = [['attempt', 'role', 'iterations', 'native B/iteration', '(1st half → 2nd)', 'V8 B/iteration', '(1st half → 2nd)', 'external B/iteration']];
   attempts.forEach((a, i) => {
     const r = a.bytesPerIteration;
-    rows.push([String(i + 1), String(a.iterations), r.native === null ? 'n/a' : formatRate(r.native), formatRate(r.v8), formatRate(r.external)]);
+    rows.push([
+      String(i + 1),
+      a.role,
+      String(a.iterations),
+      rate(r.native),
+      `${rate(a.firstHalf.native)} → ${rate(a.lastHalf.native)}`,
+      formatRate(r.v8),
+      `${formatRate(a.firstHalf.v8)} → ${formatRate(a.lastHalf.v8)}`,
+      formatRate(r.external),
+    ]);
   });
   return table(rows);
 }
 
 function seriesTable(attempt: LeakAttempt): string {
   const s = attempt.series;
-  const rows = [['calls', 'native in use', 'V8 used', 'V8 external', 'RSS']];
+  const rows = [['calls', 'native B/iteration', 'V8 B/iteration', 'native in use', 'V8 used', 'of it code', 'V8 external', 'RSS']];
+  // V8 is judged without its compiled code: so is its growth per round.
+  const v8Data = s.v8Used.map((used, i) => used - s.v8Code[i]);
   const change = (values: number[] | null, i: number): string => (values === null ? 'n/a' : formatChange(values[i] - values[0]));
+  const perCall = (values: number[] | null, i: number): string =>
+    values === null || i === 0 ? '' : formatRate((values[i] - values[i - 1]) / (s.calls[i] - s.calls[i - 1]));
   for (let i = 0; i < s.calls.length; i++) {
-    rows.push([String(s.calls[i]), change(s.nativeInUse, i), change(s.v8Used, i), change(s.v8External, i), change(s.resident, i)]);
+    rows.push([
+      String(s.calls[i]),
+      perCall(s.nativeInUse, i),
+      perCall(v8Data, i),
+      change(s.nativeInUse, i),
+      change(s.v8Used, i),
+      change(s.v8Code, i),
+      change(s.v8External, i),
+      change(s.resident, i),
+    ]);
   }
   return table(rows);
 }
 
+/** "after a warm-up of 100 calls, which leveled off", or what was added to it. */
+export function warmupText(warmup: WarmupReport): string {
+  const base = `after a warm-up of ${warmup.calls} calls`;
+  if (warmup.extended === 0) return base;
+  const added = `${warmup.extended} of them added because growth was still slowing down`;
+  return warmup.leveledOff ? `${base} (${added})` : `${base} (${added}; maxWarmup ran out before it leveled off)`;
+}
+
+/** One line: what the readings waited for. */
+export function waitsText(waits: SettleWaits): string {
+  const closed = formatCounts(waits.closed);
+  const open = Object.keys(waits.stillOpen).length === 0 ? '' : `; still open after ioWaitMs: ${formatCounts(waits.stillOpen)}`;
+  return (
+    `The ${waits.readings} readings waited for handles to close (closed: ${closed}${open}; ${waits.ioWaitMs.toFixed(0)} ms in all), ` +
+    `then for ${waits.collections} garbage collections and ${waits.finalizerTurns} event-loop turns for finalizers (${waits.collectMs.toFixed(0)} ms).`
+  );
+}
+
 /** The message of a LeakError. */
-export function leakMessage(kind: LeakKind, attempts: readonly LeakAttempt[], tolerance: Required<LeakTolerance>): string {
+export function leakMessage(
+  kind: LeakKind,
+  attempts: readonly LeakAttempt[],
+  tolerance: Required<LeakTolerance>,
+  warmup: WarmupReport,
+  waits: SettleWaits,
+): string {
   const last = attempts[attempts.length - 1];
-  const total = attempts.reduce((sum, a) => sum + a.iterations, 0);
+  const judged = attempts.filter((a) => a.role === 'judged');
+  const total = judged.reduce((sum, a) => sum + a.iterations, 0);
   return [
     `Memory grew in ${what(kind, last.bytesPerIteration)} ` +
       `(tolerance: native ${formatRate(tolerance.native)}, V8 ${formatRate(tolerance.v8)} bytes per iteration), ` +
-      (attempts.length === 1
-        ? `in its only attempt (${total} iterations):`
-        : `in each of ${attempts.length} attempts (${total} iterations in all):`),
+      (judged.length === 1
+        ? `without slowing down in its only judged attempt (${total} iterations), `
+        : `without slowing down in each of ${judged.length} judged attempts (${total} iterations in all), `) +
+      `${warmupText(warmup)}:`,
     '',
     attemptsTable(attempts),
     '',
-    `Readings of the last attempt (${last.iterations} iterations in ${last.rounds} rounds), after garbage collection, relative to its start:`,
+    `Growth per round of the last attempt (${last.iterations} iterations in ${last.rounds} rounds), read after garbage collection ` +
+      "(V8 without its compiled code, which V8 makes and drops for thousands of calls); a leak keeps the same bytes per iteration round after round, a warm-up falls towards 0:",
     '',
     seriesTable(last),
+    '',
+    waitsText(waits),
     '',
     `Hint: ${leakHint(kind, last.bytesPerIteration)}`,
   ].join('\n');

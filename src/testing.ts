@@ -6,18 +6,18 @@
  */
 import { allocator } from './allocator';
 import { UnsupportedError } from './errors';
-import { LeakError } from './leak-error';
+import { checkForLeak } from './leak-check';
 import { functionArgument, leakOptions, measureOptions, type LeakOptions, type MeasureOptions } from './leak-options';
-import { judge, leakKind } from './leak-judge';
 import { Run } from './leak-runner';
-import type { LeakAttempt, LeakCheck, Measurement } from './leak-types';
+import type { LeakCheck, Measurement } from './leak-types';
 import { assertCanTrim } from './trim';
 
 export { LeakError, MeasurementTimeoutError } from './leak-error';
 export { LEAK_DEFAULTS } from './leak-options';
 export type { LeakOptions, LeakTolerance, MeasureOptions } from './leak-options';
+export type { SettleWaits } from './leak-io';
 export type { LeakKind } from './leak-report';
-export type { GrowthRates, LeakAttempt, LeakCheck, LeakSeries, Measurement } from './leak-types';
+export type { GrowthRates, JudgedRates, LeakAttempt, LeakCheck, LeakSeries, Measurement, WarmupReport } from './leak-types';
 
 function orNull(after: number | undefined, before: number | undefined): number | null {
   return after === undefined || before === undefined ? null : after - before;
@@ -26,8 +26,10 @@ function orNull(after: number | undefined, before: number | undefined): number |
 /**
  * Runs `fn` (sync or async; awaited when it returns a promise) `iterations`
  * times after `warmup` unmeasured calls, and reports how memory changed:
- * each reading is taken once garbage collection has settled and freed
- * Buffers are back in the allocator. No `--expose-gc` needed.
+ * each reading is taken once the handles the calls opened have closed (up
+ * to `ioWaitMs`), garbage collection has settled, finalizers have run and
+ * freed Buffers are back in the allocator; `waits` says what was waited
+ * for. No `--expose-gc` needed.
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ export async function measure(fn: () => unknown, options?: MeasureOptions): Prom
   const call = functionArgument(fn);
   const opts = measureOptions(options);
   if (opts.trim) assertCanTrim();
-  const run = new Run(call, opts.timeoutMs, opts.trim);
+  const run = new Run(call, opts.timeoutMs, opts.trim, opts.ioWaitMs);
   await run.warmUp(opts.warmup);
   const before = await run.reading();
   const started = performance.now();
@@ -57,19 +59,29 @@ export async function measure(fn: () => unknown, options?: MeasureOptions): Prom
     },
     before,
     after,
+    waits: run.waits,
   };
 }
 
 /**
  * Checks that `fn` (sync or async) does not leak: calls it `warmup` times,
- * then `iterations` times in 10 rounds with a settled reading after each,
- * and fits the growth per iteration of the C heap in use and of V8's heap
- * (a Theil–Sen slope, which one-off jumps barely move). Growth above
- * `tolerance` is checked again with twice the iterations, up to `retries`
- * times: a leak grows at the same rate every time (so by twice as much in
- * all), noise and one-off costs do not. Rejects with a {@link LeakError} if
- * the same heap grew faster than its tolerance in every attempt, and by more
- * in total than in the attempt before.
+ * then `iterations` times in 10 rounds with a settled reading after each
+ * (handles the calls opened closed, garbage collected, finalizers run), and
+ * fits the growth per iteration of the C heap in use and of V8's heap
+ * (Theil–Sen slopes, which one-off jumps barely move) over the attempt and
+ * over each half of it. A leak grows at the same rate to the end; warm-up
+ * (caches, compiled code, connection pools) slows down and levels off. So:
+ *
+ * - growth within `tolerance` over the attempt or over its last half passes;
+ * - growth that fades (the last half at under half the rate of the first)
+ *   is warm-up: the attempt is made again, up to `maxWarmup` calls in all;
+ * - steady growth is checked again with twice the iterations, up to
+ *   `retries` times, and must grow by more in total each time (a leak
+ *   doubles with the calls; noise and one-off costs do not).
+ *
+ * Rejects with a {@link LeakError} (whose message shows the growth per
+ * round) if the same heap grew steadily in every judged attempt. The result
+ * says how long the warm-up was and what the readings waited for.
  *
  * @throws TypeError/RangeError for invalid arguments; UnsupportedError when
  *   the allocator gives no statistics (pass `tolerance: { native: Infinity }`
@@ -93,21 +105,7 @@ export async function expectNoLeak(fn: () => unknown, options?: LeakOptions): Pr
   }
   if (opts.trim) assertCanTrim();
   const started = performance.now();
-  const run = new Run(call, opts.timeoutMs, opts.trim);
+  const run = new Run(call, opts.timeoutMs, opts.trim, opts.ioWaitMs);
   await run.warmUp(opts.warmup);
-  const attempts: LeakAttempt[] = [];
-  const suspects = { native: true, v8: true };
-  for (let k = 0; k <= opts.retries; k++) {
-    attempts.push(await run.attempt(opts.iterations * 2 ** k));
-    if (!judge(suspects, attempts, tolerance)) {
-      return {
-        attempts,
-        iterations: attempts.reduce((sum, a) => sum + a.iterations, 0),
-        durationMs: performance.now() - started,
-        bytesPerIteration: attempts[attempts.length - 1].bytesPerIteration,
-      };
-    }
-  }
-  const kind = leakKind(suspects);
-  throw new LeakError(kind, attempts, tolerance);
+  return checkForLeak(run, opts, started);
 }

@@ -26,7 +26,7 @@ expect.extend({
         message: () =>
           `expected the function to leak memory, but in the last attempt (${check.attempts[check.attempts.length - 1].iterations} iterations) ` +
           `the native heap grew by ${native} and the V8 heap by ${formatRate(rates.v8)} bytes per iteration: ` +
-          'within tolerance, or not growing with the number of calls',
+          'within tolerance, or slowing down as the calls add up',
       };
     } catch (error) {
       if (error instanceof LeakError) return { pass: true, message: () => error.message };

@@ -19,6 +19,10 @@ const shared: Case[] = [
   ['timeoutMs 0', { timeoutMs: 0 }, RangeError, 'options.timeoutMs'],
   ['timeoutMs above the timer limit', { timeoutMs: 2 ** 31 }, RangeError, 'options.timeoutMs'],
   ['timeoutMs a bigint', { timeoutMs: 10n }, TypeError, 'options.timeoutMs'],
+  ['ioWaitMs negative', { ioWaitMs: -1 }, RangeError, 'options.ioWaitMs'],
+  ['ioWaitMs fractional', { ioWaitMs: 2.5 }, RangeError, 'options.ioWaitMs'],
+  ['ioWaitMs above a minute', { ioWaitMs: 60_001 }, RangeError, 'options.ioWaitMs'],
+  ['ioWaitMs a string', { ioWaitMs: '250' }, TypeError, 'options.ioWaitMs'],
 ];
 
 const leakOnly: Case[] = [
@@ -33,6 +37,10 @@ const leakOnly: Case[] = [
   ['tolerance.native negative', { tolerance: { native: -5 } }, RangeError, 'options.tolerance.native'],
   ['tolerance.v8 a string', { tolerance: { v8: '1' } }, TypeError, 'options.tolerance.v8'],
   ['tolerance with an unknown key', { tolerance: { rss: 1 } }, TypeError, 'options.tolerance.rss'],
+  ['maxWarmup negative', { maxWarmup: -1 }, RangeError, 'options.maxWarmup'],
+  ['maxWarmup fractional', { maxWarmup: 10.5 }, RangeError, 'options.maxWarmup'],
+  ['maxWarmup Infinity', { maxWarmup: Infinity }, RangeError, 'options.maxWarmup'],
+  ['maxWarmup null', { maxWarmup: null }, TypeError, 'options.maxWarmup'],
 ];
 
 async function errorOf(call: () => Promise<unknown>): Promise<unknown> {
@@ -67,6 +75,7 @@ describe('mallinfo/testing rejects bad input before calling the function once', 
   it('measure rejects the options only expectNoLeak has', async () => {
     await expect(measure(fn, { retries: 1 } as never)).rejects.toThrow('options.retries must be one of the known options');
     await expect(measure(fn, { tolerance: 1 } as never)).rejects.toThrow(TypeError);
+    await expect(measure(fn, { maxWarmup: 1 } as never)).rejects.toThrow('options.maxWarmup must be one of the known options');
   });
 
   it('rejects a missing or non-function fn, naming it', async () => {
@@ -80,6 +89,8 @@ describe('mallinfo/testing rejects bad input before calling the function once', 
     );
     await expect(expectNoLeak(fn, { retries: 11 })).rejects.toThrow('options.retries must be an integer from 0 to 10, got 11');
     await expect(expectNoLeak(fn, { timeoutMs: 0 })).rejects.toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    await expect(expectNoLeak(fn, { maxWarmup: -1 })).rejects.toThrow('options.maxWarmup must be an integer from 0 to 4294967296, got -1');
+    await expect(measure(fn, { ioWaitMs: 60_001 })).rejects.toThrow('options.ioWaitMs must be an integer from 0 to 60000, got 60001');
     expect(calls).toBe(0);
   });
 });
