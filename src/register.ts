@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { allocatorEnv } from './cli/allocator-env';
+import { thisProcessRecord } from './cli/process-record';
 import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV } from './cli/attribute-env';
 import { isLauncherScript } from './cli/launcher';
 import { AUTO_TRIM_ENV, CHANNEL_ENV, exitSpoolName, INTERVAL_ENV } from './cli/preload-env';
@@ -76,18 +76,7 @@ function start(channelPath: string): void {
       // The CLI is gone (its directory with it): nothing to tell.
     }
   };
-  const hello: ProcessRecord = {
-    type: 'process',
-    pid: process.pid,
-    ppid: process.ppid,
-    argv: process.argv,
-    node: process.version,
-    time: Date.now(),
-    allocator: null,
-    allocatorEnv: allocatorEnv(process.env),
-    error: null,
-    warning: null,
-  };
+  const hello: ProcessRecord = thisProcessRecord(null);
   let mallinfo: Mallinfo;
   try {
     // Loaded here, not at the top, so that a failing addon is reported, not thrown.

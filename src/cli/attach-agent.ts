@@ -126,19 +126,8 @@ function forgetModules(): void {
 }
 
 function processRecord(m: Mallinfo): ProcessRecord {
-  const { allocatorEnv } = load<typeof import('./allocator-env')>('./allocator-env');
-  return {
-    type: 'process',
-    pid: process.pid,
-    ppid: process.ppid,
-    argv: process.argv,
-    node: process.version,
-    time: Date.now(),
-    allocator: m.allocator(),
-    allocatorEnv: allocatorEnv(process.env),
-    error: null,
-    warning: null,
-  };
+  const { thisProcessRecord } = load<typeof import('./process-record')>('./process-record');
+  return thisProcessRecord(m.allocator());
 }
 
 function own(token: string): Attachment {

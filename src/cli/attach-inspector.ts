@@ -14,7 +14,7 @@
 import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket = require('ws');
-import { AttachError, isLoopback, listeningSockets, ownListeningSockets, type TargetInfo } from './attach-target';
+import { AttachError, isAlive, isLoopback, listeningSockets, ownListeningSockets, type TargetInfo } from './attach-target';
 
 /** Where the target's inspector listens, and whether attach opened it (and so must close it). */
 export interface InspectorEndpoint {
@@ -70,14 +70,6 @@ async function isNodeInspector(host: string, port: number, timeoutMs: number): P
   }
 }
 
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 /**
  * Opens the target's inspector, or finds the one already open. Refuses,
@@ -116,7 +108,7 @@ export async function openInspector(target: TargetInfo, timeouts: AttachTimeouts
   const deadline = Date.now() + timeouts.openMs;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
-    if (gone(pid)) throw new AttachError(`pid ${pid} exited while its inspector was opening`, 3);
+    if (!isAlive(pid)) throw new AttachError(`pid ${pid} exited while its inspector was opening`, 3);
     const fresh = ownListeningSockets(pid).filter((s) => !before.some((b) => b.inode === s.inode) && (inspect.port === 0 || s.port === inspect.port));
     for (const socket of fresh) {
       if (!isLoopback(socket.address)) continue;

@@ -236,3 +236,13 @@ export function ownListeningSockets(pid: number): ListeningSocket[] {
 export function isLoopback(address: string): boolean {
   return address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
 }
+
+/** Whether a process with this pid exists (and may be signalled by us). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentDrain, AgentReading, AgentStartOptions } from './attach-agent';
 import { DEFAULT_TIMEOUTS, InspectorSession, inspectorListening, openInspector, type AttachTimeouts, type InspectorEndpoint } from './attach-inspector';
 import { onceLines } from './attach-once';
-import { AttachError, inspectTarget, type TargetInfo } from './attach-target';
+import { AttachError, inspectTarget, isAlive, type TargetInfo } from './attach-target';
 import type { AttachArgs } from './attach-args';
 import { FORWARDED_SIGNALS } from './child';
 import { formatBytes, formatCommand, formatDuration } from './format';
@@ -88,14 +88,6 @@ async function detach(target: TargetInfo, endpoint: InspectorEndpoint, session: 
   return `the inspector of pid ${target.pid} still listens on port ${endpoint.port}; only a restart of the process closes it now`;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
