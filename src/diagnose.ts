@@ -39,6 +39,8 @@ export type ResolvedDiagnoseOptions = Required<Omit<DiagnoseOptions, 'fullGcTime
  * from growing fragmentation), and for a V8 leak without full-GC times.
  */
 const NO_HEAP_CAP = 0.75;
+/** The highest score of a leak that no collection confirmed (see findings.ts). */
+const WEAK_LEAK = 0.6;
 /** A second leak is reported beside the first only if it grows at least this share as fast. */
 const SECONDARY_LEAK_SHARE = 0.1;
 
@@ -253,12 +255,18 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null, collectedLate }));
   if (evidence.unexplained) findings.push(fragmentationFinding(evidence.unexplained, opts));
 
-  // The faster-growing leak is the verdict; fragmentation is one only without a leak.
+  // The faster-growing leak is the verdict; fragmentation is one only without a confirmed leak.
   const series = (kind: FindingKind) => (kind === 'v8-leak' ? evidence.v8Used! : native!);
   const leaks = findings.filter((f) => f.found && f.kind !== 'fragmentation').sort((a, b) => keptRise(series(b.kind)) - keptRise(series(a.kind)));
   const fragmentation = findings.find((f) => f.found && f.kind === 'fragmentation');
-  const primary: Finding | undefined = leaks[0] ?? fragmentation;
-  for (const leak of leaks.slice(1)) {
+  // A leak no collection confirmed (score at most WEAK_LEAK) does not
+  // override fragmentation, which explains the same rising RSS.
+  const primary: Finding | undefined = fragmentation && (leaks[0]?.score ?? 0) <= WEAK_LEAK ? fragmentation : (leaks[0] ?? fragmentation);
+  for (const leak of leaks.filter((l) => l !== primary)) {
+    if (primary === fragmentation) {
+      evidence.secondary.push(leak);
+      continue;
+    }
     const share = keptRise(series(leak.kind)) / keptRise(series(primary!.kind));
     if (share >= SECONDARY_LEAK_SHARE) evidence.secondary.push(leak);
     else evidence.notes.push(`Also growing, ${(100 * share).toFixed(1)} % as much, likely from the same cause: ${leak.summary}.`);

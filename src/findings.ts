@@ -75,12 +75,16 @@ const NOISE_SHARE = 0.5;
 
 /**
  * Whether the pace is surely below a leak's: the upper end of its 95 %
- * interval, over a window, under `leakMinBytes`. (Its point estimate alone
- * called 8 of 127 recorded leaks stable.)
+ * interval, over a window, under `leakMinBytes`, from 6 points or more.
+ * (Its point estimate alone called 8 of 127 recorded leaks stable.)
  */
 function surelyBelow(pace: Trend | null, seconds: number, leakMinBytes: number): boolean {
-  return pace !== null && pace.slopeHigh * seconds < leakMinBytes;
+  // Sen's interval leans on a normal approximation: over fewer points it claims too much.
+  return pace !== null && pace.points >= MIN_FLAT_POINTS && pace.slopeHigh * seconds < leakMinBytes;
 }
+
+/** Fewest points a pace needs before its interval may say "flat". */
+const MIN_FLAT_POINTS = 6;
 
 /**
  * A rise this share of `leakMinBytes` or more over the window keeps the
