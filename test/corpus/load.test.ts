@@ -31,8 +31,8 @@ describe('the corpus', () => {
       expect(t.samples, t.file).toHaveLength(index.traces[i]!.samples);
       expect(t.gcs, t.file).toHaveLength(index.traces[i]!.gcs);
       for (let k = 1; k < t.samples.length; k++) expect(t.samples[k]!.time).toBeGreaterThan(t.samples[k - 1]!.time);
-      // Sampling ran for the run's duration, at its interval (a loaded machine may skip a few ticks).
-      expect(t.samples.length, t.file).toBeGreaterThanOrEqual(Math.floor((0.8 * t.durationMs) / t.intervalMs));
+      // Sampling ran for the run's duration, at its interval (the Sampler backs off while mallinfo2 is slow on a fragmented heap, and a loaded machine skips ticks).
+      expect(t.samples.length, t.file).toBeGreaterThanOrEqual(Math.floor((0.5 * t.durationMs) / t.intervalMs));
     }
   });
 
