@@ -64,8 +64,8 @@ export interface SamplerEvents {
    * The verdict changed. {@link Sampler.diagnose} runs after a sample while
    * someone listens, once the history holds `minSamples`, at most every
    * 250 ms; a new verdict is taken only when it wins 3 diagnoses in a row
-   * (and, replacing an earlier verdict, for a tenth of the history's
-   * duration): see {@link VerdictTracker}. The first change is from
+   * (and, replacing an earlier verdict, for half the history's duration, at
+   * most 5 minutes): see {@link VerdictTracker}. The first change is from
    * `'insufficient-data'`, and the verdict never returns to it.
    */
   verdict: [diagnosis: Diagnosis, previousVerdict: Verdict];
