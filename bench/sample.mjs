@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import client from 'prom-client';
 import { sample } from 'mallinfo';
-import { binding } from '../lib/native.js';
+import { binding } from '../lib/core/native.js';
 import { compare, median, printTable } from './measure.mjs';
 
 // prom-client's default collector: the gauges that report memory.

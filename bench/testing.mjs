@@ -2,7 +2,7 @@
 // default options (target: expectNoLeak under 2 s), and the settled reading
 // they take between rounds, where nearly all of that time goes.
 import { expectNoLeak, measure } from 'mallinfo/testing';
-import { collectAndSettle } from '../lib/gc.js';
+import { collectAndSettle } from '../lib/testing/gc.js';
 import { printTable } from './measure.mjs';
 
 /** Busy for 1 µs, allocating nothing. */

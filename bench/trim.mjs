@@ -4,7 +4,7 @@
 // nothing or allocates a 64 KiB Buffer (a malloc from the main arena, which
 // waits while malloc_trim holds that arena's lock).
 import { trim, trimSync } from 'mallinfo';
-import { collectAndSettle } from '../lib/gc.js';
+import { collectAndSettle } from '../lib/testing/gc.js';
 import { allocationRound } from '../examples/workloads/fragmentation.mjs';
 import { printTable } from './measure.mjs';
 

@@ -11,7 +11,7 @@ const PRELOADS = { glibc: null, jemalloc: 'libjemalloc.so.2', tcmalloc: 'libtcma
 
 async function child() {
   const { allocator, sample, trimSync } = await import('mallinfo');
-  const { collectAndSettle } = await import('../lib/gc.js');
+  const { collectAndSettle } = await import('../lib/testing/gc.js');
   const { allocationRound } = await import('./workloads/fragmentation.mjs');
   const rounds = Number(process.env.ROUNDS ?? 3);
   for (let round = 0; round < rounds; round++) allocationRound();

@@ -12,7 +12,7 @@
 // is freed memory kept resident for nothing: fragmentation, not a leak. At
 // the CLI's default interval of 1 s, the run gives diagnose() the 20
 // samples it needs for a verdict.
-import { getGc } from '../lib/gc.js';
+import { getGc } from '../lib/testing/gc.js';
 import { allocationBurst } from './workloads/fragmentation.mjs';
 
 const bursts = Number(process.env.BURSTS ?? 10);

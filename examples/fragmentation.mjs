@@ -3,7 +3,7 @@
 // after each round; then malloc_trim and the RSS it gives back; then the
 // verdict of diagnose() over what a Sampler saw meanwhile.
 import { sample, trimSync, allocator, Sampler } from 'mallinfo';
-import { collectAndSettle } from '../lib/gc.js';
+import { collectAndSettle } from '../lib/testing/gc.js';
 import { allocationBurst, survivors } from './workloads/fragmentation.mjs';
 import { describeDiagnosis } from './scenarios/report.mjs';
 

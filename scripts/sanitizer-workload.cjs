@@ -4,7 +4,7 @@ const { Worker } = require('node:worker_threads');
 const pkg = process.argv[2];
 const calls = Number(process.argv[3] ?? 100_000);
 const { sample, trimSync, trim, allocator, arenas } = require(pkg);
-const { binding } = require(`${pkg}/lib/native.js`);
+const { binding } = require(`${pkg}/lib/core/native.js`);
 
 function attempt(fn) {
   try {

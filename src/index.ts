@@ -2,25 +2,25 @@
  * mallinfo: what the C allocator holds, next to what the kernel and V8 see.
  * @packageDocumentation
  */
-export { sample } from './sample';
-export { Sampler } from './sampler';
-export type { SamplerOptions, SamplerEvents } from './sampler';
-export { trimSync, trim } from './trim';
-export type { MeasuredTrimResult, TrimOptions, TrimResult } from './trim';
-export { allocator } from './allocator';
-export type { AllocatorInfo, AllocatorKind } from './allocator';
-export { UnsupportedError } from './errors';
-export type { MemorySample, HeapStats, MallinfoFields, ProcessStats, V8Stats } from './types';
-export { arenas } from './arenas';
-export type { ArenaReport, GlibcArenaReport, JemallocArenaReport } from './arenas';
-export type { JemallocArena } from './jemalloc-arenas';
-export { parseMallocInfo, MallocInfoParseError } from './malloc-info';
-export type { ArenaStats, ChunkTotal, FreeBin, FreeChunks, MallocInfo, MallocInfoTotals } from './malloc-info';
-export { mallocSettings } from './malloc-settings';
-export type { MallocSetting, MallocSettings, SettingSource } from './malloc-settings';
-export { processMemory } from './process-memory';
-export type { ProcessMemory, ProcessMemoryOptions, ProcessStatus, SmapsRollup } from './process-memory';
-export type { AutoTrimEvent, AutoTrimOptions, AutoTrimStats } from './auto-trim';
+export { sample } from './core/sample';
+export { Sampler } from './sampler/sampler';
+export type { SamplerOptions, SamplerEvents } from './sampler/sampler';
+export { trimSync, trim } from './trim/trim';
+export type { MeasuredTrimResult, TrimOptions, TrimResult } from './trim/trim';
+export { allocator } from './core/allocator';
+export type { AllocatorInfo, AllocatorKind } from './core/allocator';
+export { UnsupportedError } from './core/errors';
+export type { MemorySample, HeapStats, MallinfoFields, ProcessStats, V8Stats } from './core/types';
+export { arenas } from './arenas/arenas';
+export type { ArenaReport, GlibcArenaReport, JemallocArenaReport } from './arenas/arenas';
+export type { JemallocArena } from './arenas/jemalloc-arenas';
+export { parseMallocInfo, MallocInfoParseError } from './arenas/malloc-info';
+export type { ArenaStats, ChunkTotal, FreeBin, FreeChunks, MallocInfo, MallocInfoTotals } from './arenas/malloc-info';
+export { mallocSettings } from './core/malloc-settings';
+export type { MallocSetting, MallocSettings, SettingSource } from './core/malloc-settings';
+export { processMemory } from './core/process-memory';
+export type { ProcessMemory, ProcessMemoryOptions, ProcessStatus, SmapsRollup } from './core/process-memory';
+export type { AutoTrimEvent, AutoTrimOptions, AutoTrimStats } from './sampler/auto-trim';
 export type {
   HeapAllocator,
   HeapStatsCommon,
@@ -29,10 +29,10 @@ export type {
   TcmallocHeapStats,
   JemallocFields,
   TcmallocFields,
-} from './types';
-export { formatSampleLine, sampleLogFields } from './log-line';
-export type { SampleLogFields } from './log-line';
-export { diagnose } from './diagnose';
+} from './core/types';
+export { formatSampleLine, sampleLogFields } from './exporters/log-line';
+export type { SampleLogFields } from './exporters/log-line';
+export { diagnose } from './diagnose/diagnose';
 export type {
   DiagnoseOptions,
   Diagnosis,
@@ -42,6 +42,6 @@ export type {
   SampleWindow,
   UnexplainedMemory,
   Verdict,
-} from './diagnose-types';
-export type { FloorMethod, FloorTrend, SeriesEvidence } from './series';
-export type { Trend } from './stats';
+} from './diagnose/diagnose-types';
+export type { FloorMethod, FloorTrend, SeriesEvidence } from './diagnose/series';
+export type { Trend } from './diagnose/stats';

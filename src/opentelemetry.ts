@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 import type { Attributes, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
-import { invalidType, outOfRange } from './errors';
-import { allocatorLabels, BYTE_STATES, BYTES_HELP, readMetrics, requirePeer } from './metrics';
-import { optionsObject } from './validate';
+import { invalidType, outOfRange } from './core/errors';
+import { allocatorLabels, BYTE_STATES, BYTES_HELP, readMetrics, requirePeer } from './exporters/metrics';
+import { optionsObject } from './core/validate';
 
 // Loaded for its presence only: the meter comes from the caller, but a
 // missing API package is an install problem worth naming at import time.

@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 import type { Counter, Gauge, Registry } from 'prom-client';
-import { invalidType, outOfRange } from './errors';
-import { allocatorLabels, BYTE_STATES, BYTES_HELP, requirePeer, sharedReading } from './metrics';
-import { optionsObject } from './validate';
+import { invalidType, outOfRange } from './core/errors';
+import { allocatorLabels, BYTE_STATES, BYTES_HELP, requirePeer, sharedReading } from './exporters/metrics';
+import { optionsObject } from './core/validate';
 
 type PromClient = typeof import('prom-client');
 const client = requirePeer<PromClient>('prom-client', 'mallinfo/prometheus');

@@ -96,7 +96,7 @@ function start(channelPath: string): void {
   running.on('sample', (sample) => send({ type: 'sample', pid, sample }));
   running.on('trim', (event) => send({ type: 'trim', pid, ...event }));
   // Garbage collections, for diagnose() in the CLI.
-  const { throttledCollections } = require('./collections') as typeof import('./collections');
+  const { throttledCollections } = require('./diagnose/collections') as typeof import('./diagnose/collections');
   running.on('collection', throttledCollections((c) => send({ type: 'gc', pid, ...c })));
   // A last sample at exit, so short programs end with their final state. On
   // a connected unix socket the write goes out at once, before the process
@@ -111,7 +111,7 @@ function start(channelPath: string): void {
   const attributeDir = process.env[ATTRIBUTE_DIR_ENV];
   // Not in npm, npx and the like: their heap is not the question, and a snapshot of it costs.
   if (attributeDir && !isLauncherScript(process.argv[1])) {
-    const { startAttributionCapture } = require('./attribution-preload') as typeof import('./attribution-preload');
+    const { startAttributionCapture } = require('./attribution/attribution-preload') as typeof import('./attribution/attribution-preload');
     startAttributionCapture(attributeDir, Number(process.env[ATTRIBUTE_BASELINE_MS_ENV]) || 1000);
   }
 }

@@ -4,20 +4,20 @@
  * any test runner: `expectNoLeak` rejects with a `LeakError`.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
-import { UnsupportedError } from './errors';
-import { checkForLeak } from './leak-check';
-import { functionArgument, leakOptions, measureOptions, type LeakOptions, type MeasureOptions } from './leak-options';
-import { Run } from './leak-runner';
-import type { LeakCheck, Measurement } from './leak-types';
-import { assertCanTrim } from './trim';
+import { allocator } from './core/allocator';
+import { UnsupportedError } from './core/errors';
+import { checkForLeak } from './testing/leak-check';
+import { functionArgument, leakOptions, measureOptions, type LeakOptions, type MeasureOptions } from './testing/leak-options';
+import { Run } from './testing/leak-runner';
+import type { LeakCheck, Measurement } from './testing/leak-types';
+import { assertCanTrim } from './trim/trim';
 
-export { LeakError, MeasurementTimeoutError } from './leak-error';
-export { LEAK_DEFAULTS } from './leak-options';
-export type { LeakOptions, LeakTolerance, MeasureOptions } from './leak-options';
-export type { SettleWaits } from './leak-io';
-export type { LeakKind } from './leak-report';
-export type { GrowthRates, JudgedRates, LeakAttempt, LeakCheck, LeakSeries, Measurement, WarmupReport } from './leak-types';
+export { LeakError, MeasurementTimeoutError } from './testing/leak-error';
+export { LEAK_DEFAULTS } from './testing/leak-options';
+export type { LeakOptions, LeakTolerance, MeasureOptions } from './testing/leak-options';
+export type { SettleWaits } from './testing/leak-io';
+export type { LeakKind } from './testing/leak-report';
+export type { GrowthRates, JudgedRates, LeakAttempt, LeakCheck, LeakSeries, Measurement, WarmupReport } from './testing/leak-types';
 
 function orNull(after: number | undefined, before: number | undefined): number | null {
   return after === undefined || before === undefined ? null : after - before;

@@ -8,8 +8,8 @@
  * @packageDocumentation
  */
 import { expect } from 'vitest';
-import { invalidType } from './errors.js';
-import { formatRate } from './leak-report.js';
+import { invalidType } from './core/errors.js';
+import { formatRate } from './testing/leak-report.js';
 import { expectNoLeak, LeakError, type LeakOptions } from './testing.js';
 
 export type { LeakOptions } from './testing.js';

@@ -4,7 +4,7 @@
 // kernel's VmRSS confirms), and sampling that calls no malloc.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AllocatorInfo, MemorySample, TrimResult } from 'mallinfo';
-import type { JemallocArenas } from '../lib/jemalloc-arenas.js';
+import type { JemallocArenas } from '../lib/arenas/jemalloc-arenas.js';
 import { median, MiB, runNodeJson } from './helpers';
 import { preloadPath, type PreloadedAllocator } from './preload';
 

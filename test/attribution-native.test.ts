@@ -6,7 +6,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRecord } from '../lib/cli/records.js';
-import { parseJemallocProfile } from '../lib/jemalloc-profile.js';
+import { parseJemallocProfile } from '../lib/attribution/jemalloc-profile.js';
 import { runCli, scratchDir } from './cli-helpers';
 import { root } from './helpers';
 import { decodedFlat, goPprofTop } from './pprof-consumers';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sampler, sample, type AutoTrimEvent, type AutoTrimStats, type MemorySample } from 'mallinfo';
-import { AutoTrimmer } from '../lib/auto-trim.js';
+import { AutoTrimmer } from '../lib/sampler/auto-trim.js';
 import { MiB, runNodeJson } from './helpers';
 
 interface Story {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sample } from 'mallinfo';
-import { collectAndSettle } from '../lib/gc.js';
+import { collectAndSettle } from '../lib/testing/gc.js';
 import { GiB, glibcHeap, KiB, median, MiB, procStatusBytes, runNodeJson } from './helpers';
 
 function inUse(): number {

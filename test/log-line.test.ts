@@ -3,7 +3,7 @@
 // input named; and the pino example's log lines carry them.
 import { describe, expect, it } from 'vitest';
 import { diagnose, formatSampleLine, sample, sampleLogFields, type Diagnosis, type MemorySample } from 'mallinfo';
-import { formatBytes } from '../src/units';
+import { formatBytes } from '../src/core/units';
 import { MiB, runNode } from './helpers';
 
 describe('sampleLogFields()', () => {

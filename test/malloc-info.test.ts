@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MallocInfoParseError, parseMallocInfo, sample } from 'mallinfo';
-import { binding } from '../lib/native.js';
+import { binding } from '../lib/core/native.js';
 import { glibcHeap } from './helpers';
 import { clone, mallocInfoModel, nodes, renderGlibc, renderVaried, toTree, type Node } from './malloc-info-model';
 

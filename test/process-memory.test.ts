@@ -40,7 +40,7 @@ describe('processMemory()', () => {
     expect(during.peakResident!).toBeGreaterThanOrEqual(during.resident!);
     expect(big.length).toBe(64 * MiB);
     big = null;
-    const gc = (await import('../lib/gc.js')).collectAndSettle;
+    const gc = (await import('../lib/testing/gc.js')).collectAndSettle;
     await gc();
     trimSync();
     const after = processMemory();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentCosts } from '../src/recent-costs';
+import { RecentCosts } from '../src/sampler/recent-costs';
 
 describe('RecentCosts: what the Sampler backs off by', () => {
   it('ignores one or two stretched samples and follows three slow ones in a row', () => {

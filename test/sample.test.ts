@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { allocator, sample } from 'mallinfo';
-import { binding } from '../lib/native.js';
+import { binding } from '../lib/core/native.js';
 import { glibcHeap, median, procStatusBytes, psRssBytes } from './helpers';
 
 const pageSize = binding.pageSize;

@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Sampler, type Diagnosis, type Verdict } from 'mallinfo';
-import { getGc } from '../lib/gc.js';
+import { getGc } from '../lib/testing/gc.js';
 import { runNode } from './helpers';
 
 describe('Sampler#diagnose', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocator, mallocSettings, type MallocSetting, type MallocSettings } from 'mallinfo';
-import { startupEnvironment } from '../lib/malloc-settings.js';
+import { startupEnvironment } from '../lib/core/malloc-settings.js';
 import { runNodeJson } from './helpers';
 
 const KiB = 1024;

@@ -2,8 +2,8 @@
 // brute-force definitions and published values.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dropRaisedTroughs, analyzeSeries, troughs } from '../lib/series.js';
-import { median, normalCdf, quantile, select, trend } from '../lib/stats.js';
+import { dropRaisedTroughs, analyzeSeries, troughs } from '../lib/diagnose/series.js';
+import { median, normalCdf, quantile, select, trend } from '../lib/diagnose/stats.js';
 
 /** Median of all pairwise slopes, the definition of Theil–Sen, by sorting. */
 function bruteTheilSen(xs: number[], ys: number[]): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, processMemory, sample, Sampler, trim, trimSync } from 'mallinfo';
 import { openFdCount } from './helpers';
-import { binding } from '../lib/native.js';
+import { binding } from '../lib/core/native.js';
 
 type Case = [label: string, call: () => unknown, type: typeof TypeError | typeof RangeError, names: string];
 
@@ -104,7 +104,7 @@ describe('bad input gets a clear TypeError/RangeError naming the parameter', () 
 
   it('two copies of the JS layer share the addon instance without disturbing each other', async () => {
     // The TypeScript sources and the compiled lib/ both load the same addon.
-    const fromSource = await import('../src/sample');
+    const fromSource = await import('../src/core/sample');
     const { sample } = await import('mallinfo');
     const a = fromSource.sample();
     const b = sample();

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Sampler, sample } from 'mallinfo';
-import { getGc } from '../../lib/gc.js';
+import { getGc } from '../../lib/testing/gc.js';
 import { describeDiagnosis } from './report.mjs';
 
 /**

@@ -5,7 +5,7 @@
 // the thing it will be used to test.
 import { getHeapStatistics } from 'node:v8';
 import { sample } from 'mallinfo';
-import { getGc } from '../../lib/gc.js';
+import { getGc } from '../../lib/testing/gc.js';
 import { sleep } from './families/common.mjs';
 
 /** Full garbage collection in this process (and in the workload's workers, through `collectOthers`). */

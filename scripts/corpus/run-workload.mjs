@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { Sampler, allocator, sample, trimSync } from 'mallinfo';
-import { getGc } from '../../lib/gc.js';
+import { getGc } from '../../lib/testing/gc.js';
 import { families } from './families/index.mjs';
 import { probe } from './probe.mjs';
 import { draws, seededRandom } from './random.mjs';

@@ -16,8 +16,8 @@
  * @packageDocumentation
  */
 import { join, sep } from 'node:path';
-import type { AllocatorInfo } from '../allocator';
-import type { MemorySample } from '../types';
+import type { AllocatorInfo } from '../core/allocator';
+import type { MemorySample } from '../core/types';
 import type { ProcessRecord, RunEvent, TrimRecord } from './records';
 
 type Mallinfo = typeof import('../index');
@@ -148,7 +148,7 @@ export function start(options: AgentStartOptions): string {
   const m = mallinfo();
   const hello = processRecord(m);
   const sampler = new m.Sampler({ intervalMs: options.intervalMs, unref: true, history: 0 });
-  const { throttledCollections } = load<typeof import('../collections')>('../collections');
+  const { throttledCollections } = load<typeof import('../diagnose/collections')>('../diagnose/collections');
   const pid = process.pid;
   const a: Attachment = {
     options,

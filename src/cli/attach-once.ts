@@ -4,7 +4,7 @@
  * settings glibc read at the target's start-up.
  * @packageDocumentation
  */
-import type { MallocSetting } from '../malloc-settings';
+import type { MallocSetting } from '../core/malloc-settings';
 import type { AgentReading } from './attach-agent';
 import { formatBytes, formatCommand } from './format';
 

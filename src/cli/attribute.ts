@@ -8,10 +8,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeFiles } from '../attribution-analyze';
-import { attributionLines } from '../attribution-format';
-import { analyzeJemallocProfiles, nativeAttributionLines, nativePprof } from '../attribution-native';
-import { attributionPprof } from '../attribution-pprof';
+import { analyzeFiles } from '../attribution/attribution-analyze';
+import { attributionLines } from '../attribution/attribution-format';
+import { analyzeJemallocProfiles, nativeAttributionLines, nativePprof } from '../attribution/attribution-native';
+import { attributionPprof } from '../attribution/attribution-pprof';
 import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV, attributionFileNames } from './attribute-env';
 import { jemallocLibraryPath, profilingMallocConf } from './jemalloc-path';
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-import { formatBytes } from '../units';
+import { formatBytes } from '../core/units';
 
 export { formatBytes };
 

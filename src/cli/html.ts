@@ -5,7 +5,7 @@
  * it: markup comes only from this file's templates.
  * @packageDocumentation
  */
-import type { MallocSetting, MallocSettings } from '../malloc-settings';
+import type { MallocSetting, MallocSettings } from '../core/malloc-settings';
 import { html, type SafeHtml } from './escape';
 import { formatBytes, formatCommand, formatDuration, formatRate } from './format';
 import { assetScript, PALETTE, renderPage } from './page';

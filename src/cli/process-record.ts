@@ -3,7 +3,7 @@
  * and `mallinfo attach` alike): who it is and how its allocator is set up.
  * @packageDocumentation
  */
-import type { AllocatorInfo } from '../allocator';
+import type { AllocatorInfo } from '../core/allocator';
 import { allocatorEnv } from './allocator-env';
 import type { ProcessRecord } from './records';
 

@@ -6,10 +6,10 @@
  * that is wrong instead of a wrong report, a crash, or markup in it.
  * @packageDocumentation
  */
-import type { AllocatorInfo } from '../allocator';
-import type { AutoTrimEvent } from '../auto-trim';
-import type { CollectionKind } from '../collections';
-import type { MemorySample } from '../types';
+import type { AllocatorInfo } from '../core/allocator';
+import type { AutoTrimEvent } from '../sampler/auto-trim';
+import type { CollectionKind } from '../diagnose/collections';
+import type { MemorySample } from '../core/types';
 import { checkAgainstSchema } from './record-schema';
 
 /** What the NDJSON file says it is (the first record). */

@@ -3,7 +3,7 @@
  * the live panel, the summary and the HTML chart name and compute them alike.
  * @packageDocumentation
  */
-import type { MemorySample } from '../types';
+import type { MemorySample } from '../core/types';
 
 /** Keys of the series, also the keys of the summary's per-series values. */
 export type SeriesKey = 'resident' | 'inUse' | 'free' | 'mapped' | 'v8Used';

@@ -4,8 +4,8 @@
  * their samples, trims, and how the command ended.
  * @packageDocumentation
  */
-import type { Collection } from '../collections';
-import type { MemorySample } from '../types';
+import type { Collection } from '../diagnose/collections';
+import type { MemorySample } from '../core/types';
 import type { EndRecord, GcRecord, ProcessRecord, RunEvent, RunRecord, TrimRecord } from './records';
 import { isLauncherScript } from './launcher';
 import { SERIES, type SeriesKey } from './series';

@@ -5,11 +5,11 @@
  * same object is printed, written as JSON (`--json`) and put in the report.
  * @packageDocumentation
  */
-import type { AllocatorInfo } from '../allocator';
+import type { AllocatorInfo } from '../core/allocator';
 import type { TrimRecord } from './records';
-import { thin } from '../series';
-import { trend } from '../stats';
-import type { MemorySample } from '../types';
+import { thin } from '../diagnose/series';
+import { trend } from '../diagnose/stats';
+import type { MemorySample } from '../core/types';
 import { SERIES, type Series, type SeriesKey } from './series';
 import type { ProcessData, RunData } from './store';
 import { verdictOf, type Diagnosis } from './verdict';

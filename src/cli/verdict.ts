@@ -5,10 +5,10 @@
  * {@link Diagnosis} along without looking inside.
  * @packageDocumentation
  */
-import { diagnose } from '../diagnose';
-import type { Collection } from '../collections';
-import type { Diagnosis } from '../diagnose-types';
-import type { MemorySample } from '../types';
+import { diagnose } from '../diagnose/diagnose';
+import type { Collection } from '../diagnose/collections';
+import type { Diagnosis } from '../diagnose/diagnose-types';
+import type { MemorySample } from '../core/types';
 import { formatBytes, formatDuration } from './format';
 
 export type { Diagnosis };

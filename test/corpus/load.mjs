@@ -31,7 +31,7 @@ export const CORPUS_DIR = dirname(fileURLToPath(import.meta.url));
  * @property {number} durationMs How long the workload was sampled.
  * @property {number} seed
  * @property {boolean} long One of the 200–300 s runs at 1 s.
- * @property {import('../../src/types').MemorySample[]} samples Oldest first.
+ * @property {import('../../src/core/types').MemorySample[]} samples Oldest first.
  * @property {GcRecord[]} gcs Every collection during sampling, oldest first.
  * @property {Record<string, unknown>} verification The independent checks of the label (see scripts/corpus/README.md).
  * @property {string} node The Node version that ran it.
@@ -41,7 +41,7 @@ export const CORPUS_DIR = dirname(fileURLToPath(import.meta.url));
 /**
  * Reads one trace file's records.
  * @param {string} path
- * @returns {{ samples: import('../../src/types').MemorySample[], gcs: GcRecord[] }}
+ * @returns {{ samples: import('../../src/core/types').MemorySample[], gcs: GcRecord[] }}
  */
 export function readTrace(path) {
   const text = gunzipSync(readFileSync(path)).toString('utf8');

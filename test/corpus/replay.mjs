@@ -4,8 +4,8 @@
 // at most one per 100 ms, like the Sampler's CollectionLog), a diagnosis
 // after each sample (`every` thins that to save time) and a VerdictTracker
 // for the verdict event.
-import { diagnose } from '../../lib/diagnose.js';
-import { VerdictTracker } from '../../lib/verdict-tracker.js';
+import { diagnose } from '../../lib/diagnose/diagnose.js';
+import { VerdictTracker } from '../../lib/sampler/verdict-tracker.js';
 
 /** The trace's gc records as the Sampler would have recorded them. */
 export function asCollections(gcs) {

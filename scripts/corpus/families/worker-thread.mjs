@@ -1,7 +1,7 @@
 // The worker side of worker-host.mjs: 'leak' keeps Buffers, 'fragment'
 // makes bursts with a few survivors, 'echo' answers messages (steady).
 import { parentPort, workerData } from 'node:worker_threads';
-import { getGc } from '../../../lib/gc.js';
+import { getGc } from '../../../lib/testing/gc.js';
 import { KiB, MiB, bufferChurn, due, paced, tick } from './common.mjs';
 
 const { kind, params: p } = workerData;

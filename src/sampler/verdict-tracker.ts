@@ -5,7 +5,7 @@
  * growing evidence makes a verdict firmer, not different.
  * @packageDocumentation
  */
-import type { Diagnosis, Verdict } from './diagnose-types';
+import type { Diagnosis, Verdict } from '../diagnose/diagnose-types';
 
 /** Options of {@link VerdictTracker}. */
 export interface VerdictTrackerOptions {

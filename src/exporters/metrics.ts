@@ -4,11 +4,11 @@
  * instruments, so both report the same numbers from the same sources.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
-import { binding } from './native';
-import { sampleHeap } from './sample';
-import { trimTotals, type TrimTotals } from './trim-stats';
-import type { HeapStats } from './types';
+import { allocator } from '../core/allocator';
+import { binding } from '../core/native';
+import { sampleHeap } from '../core/sample';
+import { trimTotals, type TrimTotals } from '../trim/trim-stats';
+import type { HeapStats } from '../core/types';
 
 /** The `state` label/attribute values of the malloc bytes metric, and the heap field each reads. */
 export const BYTES_HELP =

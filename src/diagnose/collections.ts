@@ -10,7 +10,7 @@
  */
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { Ring } from './ring';
+import { Ring } from '../core/ring';
 
 /** Which kind of collection (perf_hooks' `detail.kind`). */
 export type CollectionKind = 'major' | 'minor' | 'incremental' | 'weakcb';

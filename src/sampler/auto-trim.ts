@@ -27,11 +27,11 @@
  *   no auto-trim is running.
  * @packageDocumentation
  */
-import { invalidType } from './errors';
-import { assertSupported } from './support';
-import { trim, type TrimResult } from './trim';
-import type { MemorySample } from './types';
-import { integerOption, optionsObject } from './validate';
+import { invalidType } from '../core/errors';
+import { assertSupported } from '../core/support';
+import { trim, type TrimResult } from '../trim/trim';
+import type { MemorySample } from '../core/types';
+import { integerOption, optionsObject } from '../core/validate';
 
 /** The `autoTrim` option of `Sampler`. */
 export interface AutoTrimOptions {

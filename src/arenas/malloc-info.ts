@@ -32,7 +32,7 @@
  * they must be well-formed.
  * @packageDocumentation
  */
-import { invalidType } from './errors';
+import { invalidType } from '../core/errors';
 import { failAt, readElements, type XmlElement } from './xml-elements';
 
 export { MallocInfoParseError } from './xml-elements';

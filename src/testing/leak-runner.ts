@@ -8,11 +8,11 @@ import { getHeapCodeStatistics } from 'node:v8';
 import { collectAndSettle } from './gc';
 import { MeasurementTimeoutError } from './leak-error';
 import { noWaits, openResources, waitForIo, type SettleWaits } from './leak-io';
-import { trend } from './stats';
+import { trend } from '../diagnose/stats';
 import type { JudgedRates, LeakAttempt } from './leak-types';
-import { sample } from './sample';
-import { trimSync } from './trim';
-import type { MemorySample } from './types';
+import { sample } from '../core/sample';
+import { trimSync } from '../trim/trim';
+import type { MemorySample } from '../core/types';
 
 /** Readings are taken after this many rounds of calls per attempt (fewer if there are fewer calls). */
 export const ROUNDS = 10;

@@ -6,12 +6,12 @@
  * madvise was issued; the others return nothing useful).
  * @packageDocumentation
  */
-import { UnsupportedError } from './errors';
-import { binding } from './native';
-import { readResident } from './sample';
+import { UnsupportedError } from '../core/errors';
+import { binding } from '../core/native';
+import { readResident } from '../core/sample';
 import { recordTrim, type MeasuredTrimResult, type TrimResult } from './trim-stats';
-import { assertSupported } from './support';
-import { integerOption, optionsObject } from './validate';
+import { assertSupported } from '../core/support';
+import { integerOption, optionsObject } from '../core/validate';
 
 export type { MeasuredTrimResult, TrimResult } from './trim-stats';
 

@@ -7,7 +7,7 @@
  */
 import { userFrame } from './attribution-sampling';
 import type { AttributionReport, GrowthGroup, SourceLocation, StackFrame } from './attribution-types';
-import { formatBytes } from './cli/format';
+import { formatBytes } from '../cli/format';
 
 /** `file:line`, the file relative to `cwd` when inside it. */
 export function formatLocation(location: SourceLocation | StackFrame | null, cwd: string = process.cwd()): string {

@@ -7,13 +7,13 @@
 import { adviceFor, summaryFor } from './advice';
 import type { Collection } from './collections';
 import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, SampleWindow, Verdict } from './diagnose-types';
-import { invalidType } from './errors';
+import { invalidType } from '../core/errors';
 import { keptRise, leakFinding, countTrims, samplesAfter, samplesAfterFalls } from './findings';
 import { fragmentationFinding, unexplainedMemory } from './fragmentation';
 import { analyzeSeries, fallTimes, type FloorChoice, type FloorEvents, type SeriesAnalysis } from './series';
 import { median } from './stats';
-import type { MemorySample } from './types';
-import { fractionOption, integerOption, optionsObject } from './validate';
+import type { MemorySample } from '../core/types';
+import { fractionOption, integerOption, optionsObject } from '../core/validate';
 
 const MiB = 1024 * 1024;
 const KNOWN = [

@@ -3,9 +3,9 @@
  * with the diagnosis' own numbers and the current allocator settings.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
+import { allocator } from '../core/allocator';
 import type { Evidence, Finding, Verdict } from './diagnose-types';
-import type { MallocSetting } from './malloc-settings';
+import type { MallocSetting } from '../core/malloc-settings';
 import { keptRise } from './findings';
 import type { SeriesEvidence } from './series';
 import { formatDayProjection, formatMB, formatRate, formatSpan } from './words';

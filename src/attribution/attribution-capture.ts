@@ -8,7 +8,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { SamplingProfile } from './attribution-sampling';
-import { collectGarbage } from './gc';
+import { collectGarbage } from '../testing/gc';
 
 /** Bytes between two samples of V8's sampling heap profiler by default (V8's own default). */
 export const DEFAULT_SAMPLING_INTERVAL_BYTES = 32 * 1024;

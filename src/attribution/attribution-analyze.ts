@@ -6,10 +6,14 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { diffSnapshots, snapshotIds } from './attribution-diff';
 import { HeapGraph } from './attribution-graph';
 import { growingSites, type SamplingProfile } from './attribution-sampling';
 import type { AttributionReport } from './attribution-types';
+
+/** The package's compiled files (lib/, one level up from this folder): stacks and retainers through them are mallinfo's own. */
+const PACKAGE_LIB = join(__dirname, '..');
 
 /** How much of the report to keep. */
 export interface AnalyzeLimits {
@@ -53,7 +57,7 @@ export function analyze(
   const { groups, added } = diffSnapshots(baseline.ids, final, {
     maxGroups: limits.maxGroups ?? 20,
     excludeRetainedBy: limits.excludeRetainedBy ?? OWN_CONSTRUCTORS,
-    excludeRetainedByCodeUnder: limits.excludeUnder ?? __dirname,
+    excludeRetainedByCodeUnder: limits.excludeUnder ?? PACKAGE_LIB,
   });
   return {
     baselineObjects: baseline.objects,
@@ -61,7 +65,7 @@ export function analyze(
     added,
     groups,
     allocations:
-      finalSampling === null ? [] : growingSites(baseline.sampling, finalSampling, limits.maxAllocations ?? 10, limits.excludeUnder ?? __dirname),
+      finalSampling === null ? [] : growingSites(baseline.sampling, finalSampling, limits.maxAllocations ?? 10, limits.excludeUnder ?? PACKAGE_LIB),
   };
 }
 

@@ -5,12 +5,12 @@
  * `stats.arenas.<i>.*`.
  * @packageDocumentation
  */
-import { allocator } from './allocator';
-import { UnsupportedError } from './errors';
+import { allocator } from '../core/allocator';
+import { UnsupportedError } from '../core/errors';
 import { jemallocArenas, type JemallocArena } from './jemalloc-arenas';
 import { parseMallocInfo, type ArenaStats, type MallocInfoTotals } from './malloc-info';
-import { binding } from './native';
-import { assertSupported } from './support';
+import { binding } from '../core/native';
+import { assertSupported } from '../core/support';
 
 /** What {@link arenas} reports: `allocator` tells the two shapes apart. */
 export type ArenaReport = GlibcArenaReport | JemallocArenaReport;

@@ -10,8 +10,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { sample } from './sample';
-import type { MemorySample } from './types';
+import { sample } from '../core/sample';
+import type { MemorySample } from '../core/types';
 
 let gcFunction: (() => void) | undefined;
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { SettleWaits } from './leak-io';
-import type { MemorySample } from './types';
+import type { MemorySample } from '../core/types';
 
 /** What {@link measure} reports: the change across the measured calls. */
 export interface Measurement {

@@ -9,8 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeapCapture } from './attribution-capture';
-import { attributionFileNames } from './cli/attribute-env';
-import { binding } from './native';
+import { attributionFileNames } from '../cli/attribute-env';
+import { binding } from '../core/native';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

@@ -11,7 +11,7 @@
 import type { Finding, UnexplainedMemory } from './diagnose-types';
 import { thresholdScore, trimIndices, type Thresholds } from './findings';
 import { median } from './stats';
-import type { MemorySample } from './types';
+import type { MemorySample } from '../core/types';
 import { formatMB, formatSpan } from './words';
 
 /** Anonymous RSS: resident less file-backed and shared pages (node's own code). */

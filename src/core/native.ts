@@ -108,4 +108,4 @@ export const HEAP_MALLINFO = 2;
 export const HEAP_JEMALLOC = 3;
 export const HEAP_TCMALLOC = 4;
 
-export const binding: NativeBinding = nodeGypBuild(path.join(__dirname, '..')) as NativeBinding;
+export const binding: NativeBinding = nodeGypBuild(path.join(__dirname, '..', '..')) as NativeBinding;

@@ -6,7 +6,7 @@
 import type { Finding, FindingKind, LeakState } from './diagnose-types';
 import type { SeriesEvidence } from './series';
 import type { Trend } from './stats';
-import type { MemorySample } from './types';
+import type { MemorySample } from '../core/types';
 import { formatMB, formatRate } from './words';
 
 const MiB = 1024 * 1024;
@@ -158,7 +158,8 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   else if (
     // V8's samples alone (no pace after full collections) are garbage until a full collection says otherwise:
     // only a rise of a leak's size leaves the question open.
-    !surelyBelow(late, seconds, t.leakMinBytes) &&
+    // Too few readings after collections to say "flat": the lows of blocks may.
+    !surelyBelow(late !== null && late.points >= MIN_FLAT_POINTS ? late : h.latePace, seconds, t.leakMinBytes) &&
     WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
   ) {
     state = 'unclear';

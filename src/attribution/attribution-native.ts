@@ -8,9 +8,9 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
-import { formatBytes } from './cli/format';
+import { formatBytes } from '../cli/format';
 import { growingStacks, parseJemallocProfile } from './jemalloc-profile';
-import { binding } from './native';
+import { binding } from '../core/native';
 import { Symbolizer, type NativeFrame } from './native-symbols';
 import { PprofBuilder } from './pprof-builder';
 

@@ -3,8 +3,8 @@
  * checks. Everything is validated before the function under test runs once.
  * @packageDocumentation
  */
-import { invalidType, outOfRange } from './errors';
-import { booleanOption, integerOption, optionsObject } from './validate';
+import { invalidType, outOfRange } from '../core/errors';
+import { booleanOption, integerOption, optionsObject } from '../core/validate';
 
 /** Bytes per iteration that memory may grow by without counting as a leak. */
 export interface LeakTolerance {

@@ -5,17 +5,17 @@
  */
 import { EventEmitter } from 'node:events';
 import { AutoTrimmer, type AutoTrimEvent, type AutoTrimOptions, type AutoTrimStats } from './auto-trim';
-import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose';
-import type { DiagnoseOptions, Diagnosis, Verdict } from './diagnose-types';
-import { invalidType } from './errors';
-import { CollectionLog, type Collection } from './collections';
+import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from '../diagnose/diagnose';
+import type { DiagnoseOptions, Diagnosis, Verdict } from '../diagnose/diagnose-types';
+import { invalidType } from '../core/errors';
+import { CollectionLog, type Collection } from '../diagnose/collections';
 import { RecentCosts } from './recent-costs';
-import { Ring } from './ring';
-import { sample, sampleHeap } from './sample';
-import { trimRunning } from './trim';
-import type { MemorySample } from './types';
+import { Ring } from '../core/ring';
+import { sample, sampleHeap } from '../core/sample';
+import { trimRunning } from '../trim/trim';
+import type { MemorySample } from '../core/types';
 import { VerdictTracker } from './verdict-tracker';
-import { booleanOption, integerOption, fractionOption, optionsObject } from './validate';
+import { booleanOption, integerOption, fractionOption, optionsObject } from '../core/validate';
 
 /** Options of {@link Sampler}. */
 export interface SamplerOptions {

@@ -6,10 +6,10 @@
  * `null` in the object, never 0.
  * @packageDocumentation
  */
-import type { Diagnosis, Verdict } from './diagnose-types';
-import type { HeapAllocator, MemorySample } from './types';
-import { formatBytes } from './units';
-import { invalidType } from './errors';
+import type { Diagnosis, Verdict } from '../diagnose/diagnose-types';
+import type { HeapAllocator, MemorySample } from '../core/types';
+import { formatBytes } from '../core/units';
+import { invalidType } from '../core/errors';
 
 /** What {@link sampleLogFields} returns: flat, so that log pipelines can index every key. */
 export interface SampleLogFields {

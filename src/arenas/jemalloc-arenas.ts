@@ -3,12 +3,12 @@
  * jemalloc side of `arenas()` (glibc's comes from `malloc_info` XML).
  * @packageDocumentation
  */
-import { allocator } from './allocator';
-import { UnsupportedError } from './errors';
-import { binding, type JemallocArenas } from './native';
-import { assertSupported } from './support';
+import { allocator } from '../core/allocator';
+import { UnsupportedError } from '../core/errors';
+import { binding, type JemallocArenas } from '../core/native';
+import { assertSupported } from '../core/support';
 
-export type { JemallocArena, JemallocArenas } from './native';
+export type { JemallocArena, JemallocArenas } from '../core/native';
 
 /**
  * Reads jemalloc's arena statistics (after an epoch refresh).
