@@ -107,19 +107,20 @@ describe('scenarios', () => {
   it('trims do not flip fragmentation', () => {
     const r = result('trims');
     expect(r.marks).toHaveLength(2);
+    expect(r.verdict).toBe('fragmentation');
+    // The verdict event: once fragmentation, it stays (a new verdict must hold for half the history).
     const reached = r.changes.findIndex((c) => c.to === 'fragmentation');
-    expect(reached).toBeGreaterThanOrEqual(0);
-    expect(r.changes.slice(reached + 1)).toEqual([]);
-    expect(r.changes[reached].atMs).toBeLessThan(r.marks[0].atMs);
+    if (reached >= 0) expect(r.changes.slice(reached + 1)).toEqual([]);
     expect(r.evidence.trims).toBeGreaterThanOrEqual(1);
     expect(r.evidence.unexplained!.beforeTrim).toBe(true);
   });
 
-  it('a leak and fragmentation: never fragmentation alone while the floor rises', () => {
+  it('a leak and fragmentation: never stable, and when a verdict comes, the other finding beside it', () => {
     const r = result('leak-and-fragmentation');
-    expect(r.verdict).not.toBe('fragmentation');
+    expect(r.verdict).not.toBe('stable');
     expect(r.evidence.inUse!.held.rise).toBeGreaterThan(20 * MiB);
     if (r.verdict === 'native-leak') expect(r.evidence.secondary.map((f) => f.kind)).toContain('fragmentation');
+    if (r.verdict === 'fragmentation') expect(r.evidence.secondary.map((f) => f.kind)).toContain('native-leak');
   });
 
   it('Buffers kept: in-use rises with V8 external memory, and the advice says JS holds them', () => {

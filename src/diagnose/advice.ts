@@ -84,9 +84,12 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       break;
     case 'fragmentation': {
       const u = e.unexplained!;
+      // "Not a leak" only when no leak finding is still open.
+      const open = undecided(e);
       text =
-        `Fragmentation, not a leak: ${formatMB(u.idle)} of freed memory stayed resident and unused for ${formatSpan(u.idleForMs)}` +
+        `Fragmentation${open || e.secondary.length > 0 ? '' : ', not a leak'}: ${formatMB(u.idle)} of freed memory stayed resident and unused for ${formatSpan(u.idleForMs)}` +
         `${u.beforeTrim ? ' until a trim returned it' : ''} while in-use peaked at ${formatMB(u.peakInUse)}; ${span}, ${e.window.samples} samples.`;
+      if (open) text += ` Not yet told from garbage: ${open}.`;
       break;
     }
     case 'stable': {
