@@ -1,7 +1,7 @@
 // Finds Debian's jemalloc, tcmalloc and mimalloc libraries for LD_PRELOAD. A missing
 // library fails the test that needs it, with what to install: CI installs
 // both, so a skip would only hide a broken set-up.
-import { spawnSync } from 'node:child_process';
+import { libraryPath } from '../lib/cli/jemalloc-path.js';
 
 /** The allocators the suite runs under, with the Debian package of each. */
 export const PRELOADS = {
@@ -13,21 +13,11 @@ export const PRELOADS = {
 
 export type PreloadedAllocator = keyof typeof PRELOADS;
 
-// ldconfig's word for this process's architecture in its cache listing.
-const LDCONFIG_ARCH: Record<string, string> = { x64: 'x86-64', arm64: 'AArch64' };
-
 /** The path of the library for `allocator`, from the dynamic linker's cache. */
 export function preloadPath(allocator: PreloadedAllocator): string {
   const { soname, debianPackage } = PRELOADS[allocator];
-  const listing = spawnSync('ldconfig', ['-p'], {
-    encoding: 'utf8',
-    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
-  });
-  const arch = LDCONFIG_ARCH[process.arch] ?? process.arch;
-  for (const line of (listing.stdout ?? '').split('\n')) {
-    const match = /^\s*(\S+) \(([^)]*)\) => (\S+)$/.exec(line);
-    if (match && match[1] === soname && match[2].includes(arch)) return match[3];
-  }
+  const path = libraryPath(soname);
+  if (path !== null) return path;
   throw new Error(
     `${soname} is not installed, so the ${allocator} tests cannot run: ` +
       `install Debian's ${debianPackage} (apt-get install ${debianPackage}), or run bash .ci/run, which installs it`,

@@ -1,16 +1,9 @@
 // Seeded randomness for the corpus: the same seed plans the same runs and
 // drives the same choices inside each workload.
 
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1). */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small, fast, seeded generator of floats in [0, 1) (the workloads' own). */
+export { seededRandom } from '../../examples/workloads/sawtooth.mjs';
+import { seededRandom } from '../../examples/workloads/sawtooth.mjs';
 
 /** Helpers over one generator: uniform, log-uniform, integers, choices. */
 export function draws(random) {

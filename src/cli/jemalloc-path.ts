@@ -9,8 +9,8 @@ const SONAME = 'libjemalloc.so.2';
 // ldconfig's word for each architecture in its listing.
 const LDCONFIG_ARCH: Record<string, string> = { x64: 'x86-64', arm64: 'AArch64' };
 
-/** The path of libjemalloc.so.2, or null when the system has none. */
-export function jemallocLibraryPath(): string | null {
+/** The path of a shared library from the dynamic linker's cache (`ldconfig -p`) for this architecture, or null. */
+export function libraryPath(soname: string): string | null {
   const listing = spawnSync('ldconfig', ['-p'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
@@ -18,9 +18,14 @@ export function jemallocLibraryPath(): string | null {
   const arch = LDCONFIG_ARCH[process.arch] ?? process.arch;
   for (const line of (listing.stdout ?? '').split('\n')) {
     const match = /^\s*(\S+) \(([^)]*)\) => (\S+)$/.exec(line);
-    if (match && match[1] === SONAME && match[2].includes(arch)) return match[3];
+    if (match && match[1] === soname && match[2].includes(arch)) return match[3];
   }
   return null;
+}
+
+/** The path of libjemalloc.so.2, or null when the system has none. */
+export function jemallocLibraryPath(): string | null {
+  return libraryPath(SONAME);
 }
 
 /** MALLOC_CONF for jemalloc's heap profiler, after the user's own options (later ones win in jemalloc). */
