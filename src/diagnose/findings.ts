@@ -158,8 +158,10 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   else if (
     // V8's samples alone (no pace after full collections) are garbage until a full collection says otherwise:
     // only a rise of a leak's size leaves the question open.
-    // Too few readings after collections to say "flat": the lows of blocks may.
-    !surelyBelow(late !== null && late.points >= MIN_FLAT_POINTS ? late : h.latePace, seconds, t.leakMinBytes) &&
+    // Flat lows are evidence too: garbage only adds to a reading, so live
+    // memory cannot rise for long under lows that stay level.
+    !surelyBelow(late, seconds, t.leakMinBytes) &&
+    !surelyBelow(h.latePace, seconds, t.leakMinBytes) &&
     WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
   ) {
     state = 'unclear';
