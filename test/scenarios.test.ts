@@ -8,6 +8,8 @@ import { MiB } from './helpers';
 interface ScenarioResult {
   name: string;
   expected: Verdict;
+  /** Verdicts as right as `expected` over the scenario's window. */
+  alsoRight: Verdict[];
   /** Why no verdict yet is an honest answer over the scenario's window; null when it is not. */
   undecided: string | null;
   verdict: Verdict;
@@ -78,13 +80,13 @@ describe('scenarios', () => {
 
   it.each(names)('%s gives its expected verdict (or, where the scenario says why, none yet), never a wrong one', (name) => {
     const r = result(name);
-    if (r.undecided === null || r.verdict !== 'insufficient-data') expect(r.verdict).toBe(r.expected);
+    if (r.undecided === null || r.verdict !== 'insufficient-data') expect([r.expected, ...r.alsoRight]).toContain(r.verdict);
     expect(r.confidence).toBeGreaterThanOrEqual(r.verdict === 'insufficient-data' ? 0 : 0.5);
     expect(r.confidence).toBeLessThanOrEqual(1);
     expect(r.verdictAfterMs).toBeLessThanOrEqual(r.runMs);
     // The Sampler's verdict event: at most one change after its first verdict, never to a wrong one.
     expect(r.changes.length).toBeLessThanOrEqual(2);
-    for (const c of r.changes.slice(1)) expect(c.to).toBe(r.expected);
+    for (const c of r.changes.slice(1)) expect([r.expected, ...r.alsoRight]).toContain(c.to);
   });
 
   it('the story: in-use returns to its floor while glibc keeps ~480 MB resident and unused', () => {
@@ -120,7 +122,8 @@ describe('scenarios', () => {
     expect(r.verdict).not.toBe('stable');
     expect(r.evidence.inUse!.held.rise).toBeGreaterThan(20 * MiB);
     if (r.verdict === 'native-leak') expect(r.evidence.secondary.map((f) => f.kind)).toContain('fragmentation');
-    if (r.verdict === 'fragmentation') expect(r.evidence.secondary.map((f) => f.kind)).toContain('native-leak');
+    // Fragmentation names the rise of in-use beside it: a leak found, or one not yet told from garbage.
+    if (r.verdict === 'fragmentation') expect(r.summary).toMatch(/Also native-leak|Not yet told from garbage: In-use memory/);
   });
 
   it('Buffers kept: in-use rises with V8 external memory, and the advice says JS holds them', () => {

@@ -26,7 +26,7 @@ function rerunWith(env) {
  * `intervalMs`, then prints the diagnosis. `mark(label)` records a moment
  * (e.g. a trim) with its time since the sampler started.
  */
-export async function runScenario({ name, expected, undecided = null, about, intervalMs = 50, env, diagnose, workload }) {
+export async function runScenario({ name, expected, alsoRight = [], undecided = null, about, intervalMs = 50, env, diagnose, workload }) {
   if (env && rerunWith(env)) return;
   const sampler = new Sampler({ intervalMs, history: 5000, ...(diagnose ? { diagnose } : {}) });
   const started = performance.now();
@@ -46,6 +46,8 @@ export async function runScenario({ name, expected, undecided = null, about, int
   const result = {
     name,
     expected,
+    // Verdicts as right as `expected` over this window (e.g. a leak that stops when the bursts do).
+    alsoRight,
     // Why "no verdict yet" is an honest answer over this scenario's window (null: it is not).
     undecided,
     verdict: d.verdict,

@@ -73,7 +73,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       scenario: name,
       expected: results[0].expected,
       verdict: [...verdicts].join(' / '),
-      ok: results.every((r) => r.verdict === r.expected) ? 'yes' : results.every((r) => r.verdict === r.expected || (r.undecided && r.verdict === 'insufficient-data')) ? 'undecided' : 'NO',
+      ok: results.every((r) => r.verdict === r.expected || r.alsoRight?.includes(r.verdict)) ? 'yes' : results.every((r) => r.verdict === r.expected || (r.undecided && r.verdict === 'insufficient-data')) ? 'undecided' : 'NO',
       confidence: span(confidences, 2),
       'verdict after (s)': span(times, 1),
       samples: span(results.map((r) => r.evidence.window.samples), 0),
