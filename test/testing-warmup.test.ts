@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeak, LeakError, measure } from 'mallinfo/testing';
+import { expectNoLeak, LeakError, measure, type SettleWaits } from 'mallinfo/testing';
 import { KiB } from './helpers';
 
 /** Catches the rejection of `promise`; fails if it resolves. */
@@ -11,6 +12,24 @@ async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
     return error as T;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * V8 bytes still used per `new Function` call of a distinct source after
+ * 20,000 of them, each dropped, measured in a fresh process with
+ * `--expose-gc` (independent of the library).
+ */
+function newFunctionRetention(): number {
+  const probe = `
+    const v8 = require('node:v8');
+    const used = () => { gc(); gc(); return v8.getHeapStatistics().used_heap_size; };
+    let n = 0;
+    const calls = (k) => { for (let i = 0; i < k; i++) new Function('x', 'return x + ' + n++)(1); };
+    calls(5000);
+    const before = used();
+    calls(20000);
+    console.log((used() - before) / 20000);`;
+  return Number(execFileSync(process.execPath, ['--expose-gc', '-e', probe], { encoding: 'utf8' }));
 }
 
 /**
@@ -78,23 +97,38 @@ describe('expectNoLeak() looks at whether growth continues, not at the total', (
 
   it('reads the V8 heap without compiled code: V8 compiling a new function per call is not a leak of JS objects', async () => {
     // Each call compiles and runs a function of its own, then drops it: bytecode and code come and go.
+    // Some V8 versions (Node 26's) keep about 1 KB of every compiled source for good, measured
+    // here independently in a plain process: there the growth is real, and the check must say so.
+    const keptPerCall = newFunctionRetention();
     let n = 0;
-    const check = await expectNoLeak(() => new Function('x', `return x + ${n++}`)(1), { iterations: 500 });
-    expect(check.bytesPerIteration.v8).toBeLessThan(32);
-    expect(check.attempts[0].series.v8Code).toHaveLength(11);
+    const check = () => expectNoLeak(() => new Function('x', `return x + ${n++}`)(1), { iterations: 500 });
+    if (keptPerCall > 200) {
+      const error = await rejection<LeakError>(check());
+      expect(error).toBeInstanceOf(LeakError);
+      expect(error.bytesPerIteration.v8!).toBeGreaterThan(keptPerCall / 2);
+      return;
+    }
+    const result = await check();
+    expect(result.bytesPerIteration.v8).toBeLessThan(32);
+    expect(result.attempts[0].series.v8Code).toHaveLength(11);
   });
 });
 
 describe('readings wait for what the calls left open', () => {
   it('measure() waits for a timer the last call started, and says so', async () => {
-    let fired = 0;
-    const m = await measure(() => {
-      setTimeout(() => fired++, 30);
-    }, { iterations: 3 });
+    // In a plain process: handles are counted by type, and a timer of the test
+    // runner's own that ends meanwhile would offset one of ours.
+    const script = `
+      import { measure } from 'mallinfo/testing';
+      let fired = 0;
+      const m = await measure(() => { setTimeout(() => fired++, 30); }, { iterations: 3 });
+      console.log(JSON.stringify({ fired, waits: m.waits }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { fired, waits } = JSON.parse(out) as { fired: number; waits: SettleWaits };
+    const m = { waits };
     // The reading after the calls waited for their three timers to fire.
     expect(fired).toBe(3);
-    // Counted by type: a timer of vitest's own that ends meanwhile offsets one of ours.
-    expect(m.waits.closed.Timeout).toBeGreaterThanOrEqual(2);
+    expect(m.waits.closed.Timeout).toBe(3);
     expect(m.waits.stillOpen).toEqual({});
     expect(m.waits.readings).toBe(2);
     expect(m.waits.collections).toBeGreaterThanOrEqual(8);
