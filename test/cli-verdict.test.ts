@@ -19,7 +19,9 @@ describe.concurrent('mallinfo run: the verdict', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toMatch(/^burst 8\/8: 10,000 × 50 KB Buffers allocated, 100 kept until the next burst$/m);
     expect(result.stderr).toMatch(/^ {2}verdict: fragmentation, confidence \d+ %$/m);
-    expect(result.stderr).toMatch(/^ {4}Fragmentation, not a leak: /m);
+    // "not a leak" only when nothing else is open: V8's heap may rise by ~1 MB in the quiet
+    // seconds after the bursts with no collection yet to say whether it is garbage.
+    expect(result.stderr).toMatch(/^ {4}Fragmentation(, not a leak)?: [\d.]+ MB of freed memory stayed resident and unused/m);
     expect(result.stderr).toMatch(/^ {2}advice:\n {4}• A trim would give back about [\d.]+ MB now, and it would stay returned/m);
     // The numbers behind it, from the samples themselves: ~500 MB resident, a few MB in use.
     const last = readRecords(ndjson).filter((r) => r.type === 'sample').at(-1)!.sample;
