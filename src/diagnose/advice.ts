@@ -6,7 +6,7 @@
 import { allocator } from '../core/allocator';
 import type { Evidence, Finding, Verdict } from './diagnose-types';
 import type { MallocSetting } from '../core/malloc-settings';
-import { keptRise } from './findings';
+import { keptRise, leakPace } from './findings';
 import type { SeriesEvidence } from './series';
 import { formatDayProjection, formatMB, formatRate, formatSpan } from './words';
 
@@ -17,18 +17,23 @@ interface Window {
   leakMinBytes: number;
 }
 
-/** Growth per ms of a series: its fitted floor's slope where that rises, else its kept rise over the window. */
-function ratePerMs(s: SeriesEvidence, windowMs: number): number {
-  const fitted = s.floor.slope / 1000;
+/**
+ * Growth per ms of a series: the pace its leak finding judged it by
+ * ({@link leakPace}) where that rises, else its kept rise over the window.
+ * `afterFull`: V8's heap with full collections known.
+ */
+function ratePerMs(s: SeriesEvidence, windowMs: number, afterFull: boolean): number {
+  const pace = leakPace(s.held, afterFull);
+  const fitted = pace === null ? 0 : pace.slope / 1000;
   return fitted > 0 ? fitted : (1.5 * Math.max(0, keptRise(s))) / Math.max(1, windowMs);
 }
 
 /** `rose 45.5 MB over 24 s (2.5 → 48.0 MB), about 113.8 MB/min` */
-function riseWords(s: SeriesEvidence, windowMs: number): string {
+function riseWords(s: SeriesEvidence, windowMs: number, afterFull: boolean): string {
   const h = s.held;
   return (
     `rose ${formatMB(Math.max(0, keptRise(s)))} over ${formatSpan(windowMs)} and did not come back ` +
-    `(lowest ${formatMB(h.lows[0])} early on, ${formatMB(h.lows[2])} in the last third), about ${formatRate(ratePerMs(s, windowMs), windowMs)}`
+    `(lowest ${formatMB(h.lows[0])} early on, ${formatMB(h.lows[2])} in the last third), about ${formatRate(ratePerMs(s, windowMs, afterFull), windowMs)}`
   );
 }
 
@@ -53,7 +58,7 @@ function undecided(e: Evidence): string | null {
   const s = f.kind === 'v8-leak' ? e.v8Used! : (e.inUse ?? e.nativeResident)!;
   const what = f.kind === 'v8-leak' ? "V8's heap" : e.inUse ? 'In-use memory (malloc)' : 'RSS outside V8';
   const why = f.why ?? 'the samples cannot tell it from garbage yet';
-  return `${what} ${riseWords(s, e.window.durationMs)}; ${why}`;
+  return `${what} ${riseWords(s, e.window.durationMs, f.kind === 'v8-leak' && e.fullGcs !== null)}; ${why}`;
 }
 
 /** The verdict in one or two plain sentences. */
@@ -73,13 +78,13 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
     }
     case 'native-leak':
       text = e.inUse
-        ? `Native memory is leaking: in-use memory through malloc, outside V8's heap, ${riseWords(native!, e.window.durationMs)}.`
-        : `Native memory is likely leaking: RSS outside V8's heap ${riseWords(native!, e.window.durationMs)}.`;
+        ? `Native memory is leaking: in-use memory through malloc, outside V8's heap, ${riseWords(native!, e.window.durationMs, false)}.`
+        : `Native memory is likely leaking: RSS outside V8's heap ${riseWords(native!, e.window.durationMs, false)}.`;
       text += collectedWords(e, native!);
       if (externalFollows(e)) text += " It grows in step with V8's external memory: Buffers or ArrayBuffers kept by JavaScript hold it.";
       break;
     case 'v8-leak':
-      text = `JavaScript objects are leaking: V8's heap after garbage collections ${riseWords(e.v8Used!, e.window.durationMs)}.`;
+      text = `JavaScript objects are leaking: V8's heap after garbage collections ${riseWords(e.v8Used!, e.window.durationMs, e.fullGcs !== null)}.`;
       text += collectedWords(e, e.v8Used!);
       break;
     case 'fragmentation': {
@@ -141,11 +146,11 @@ function fragmentationAdvice(e: Evidence): string[] {
 function nativeLeakAdvice(e: Evidence): string[] {
   const native = (e.inUse ?? e.nativeResident)!;
   const windowMs = e.window.durationMs;
-  const rate = ratePerMs(native, windowMs);
+  const rate = ratePerMs(native, windowMs, false);
   const advice = [
     e.inUse
-      ? `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs)}.`
-      : `RSS outside V8's heap ${riseWords(native, windowMs)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
+      ? `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs, false)}.`
+      : `RSS outside V8's heap ${riseWords(native, windowMs, false)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
   ];
   if (e.resident) advice.push(`RSS is ${formatMB(e.resident.latest)} now and would grow by ${formatDayProjection(rate, windowMs)}.`);
   if (externalFollows(e)) {
@@ -165,8 +170,9 @@ function nativeLeakAdvice(e: Evidence): string[] {
 function v8LeakAdvice(e: Evidence, limit: number | null): string[] {
   const v8 = e.v8Used!;
   const windowMs = e.window.durationMs;
-  const rate = ratePerMs(v8, windowMs);
-  const advice = [`V8's heap used after garbage collections ${riseWords(v8, windowMs)}.`];
+  const afterFull = e.fullGcs !== null;
+  const rate = ratePerMs(v8, windowMs, afterFull);
+  const advice = [`V8's heap used after garbage collections ${riseWords(v8, windowMs, afterFull)}.`];
   if (limit !== null && rate > 0) {
     const ms = (limit - v8.held.lows[2]) / rate;
     advice.push(

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { Finding, FindingKind, LeakState } from './diagnose-types';
+import type { HeldGrowth } from './floors';
 import type { SeriesEvidence } from './series';
 import type { Trend } from './stats';
 import type { MemorySample } from '../core/types';
@@ -111,6 +112,18 @@ export interface LeakReading {
 }
 
 /**
+ * The pace a leak finding judges a series by, bytes per second: over the
+ * readings after collections in the last two thirds of the window (for
+ * V8's heap, after full collections over the whole window if too few),
+ * else over the lows of blocks there; null when there are too few of
+ * either. The words quote it too, so that the rate a summary gives is the
+ * one the verdict rests on.
+ */
+export function leakPace(h: HeldGrowth, afterFullCollectionsOnly: boolean): Trend | null {
+  return h.lateConfirmedPace ?? (afterFullCollectionsOnly ? h.confirmedPace : null) ?? h.latePace;
+}
+
+/**
  * A leak, from what stayed after collections. Rising: over the last two
  * thirds of the window the floor rises at a leak's pace (`leakMinBytes` or
  * more over a window), surely (the lower end of Sen's 95 % interval above
@@ -128,7 +141,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   // few, the samples say something only about a rise larger than the
   // garbage V8 lets pile up before a full collection (the heap doubling).
   const confirmedPace = h.lateConfirmedPace ?? (how.afterFullCollectionsOnly ? h.confirmedPace : null);
-  const late = confirmedPace ?? h.latePace;
+  const late = leakPace(h, how.afterFullCollectionsOnly);
   const growth = late === null ? 0 : late.slope * seconds;
   const sure = late !== null && late.slopeLow > 0;
   const cameBack = h.rise > 0 && h.lateRise > 0;

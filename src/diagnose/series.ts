@@ -56,7 +56,12 @@ export interface SeriesEvidence {
   swing: number;
   /** Trend of every sample: `slope` in bytes per second, x in seconds since the window's first sample. */
   trend: Trend;
-  /** Trend of the floor (Theil–Sen, Mann–Kendall): the rate the words quote. */
+  /**
+   * Trend of the floor (Theil–Sen, Mann–Kendall) over troughs, run minima or
+   * full collections: a description of the whole window. The verdicts and
+   * the rates their words quote come from `held` (see `leakPace`), which
+   * does not follow the ramps of a sawtooth.
+   */
   floor: FloorTrend;
   /** How far the series rose and did not come back: what the leak verdicts are made of. */
   held: HeldGrowth;
