@@ -194,9 +194,11 @@ export function adviceFor(verdict: Verdict, e: Evidence, opts: Window, v8Limit: 
     case 'insufficient-data': {
       const interval = Number.isFinite(e.window.intervalMs) ? e.window.intervalMs : null;
       if (undecided(e)) {
-        const more = Math.max(e.window.durationMs / 2, (interval ?? 1000) * 10);
+        // On the recorded corpus, of the windows of 15–30 s left open, 42 % were decided
+        // after as long again, 49 % after 3 times as long, 64 % after 5 times (docs/diagnosis.md).
+        const more = Math.max(e.window.durationMs, (interval ?? 1000) * 10);
         return [
-          `Keep sampling for about ${formatSpan(more)} more: a leak shows as a rise that survives full garbage collections; garbage not yet collected falls back at the next one.`,
+          `Keep sampling for ${formatSpan(more)} more at least (noisy series can need several times the window): a leak shows as a rise that survives full garbage collections; garbage not yet collected falls back at the next one.`,
           `To check at once, force a full collection (node --expose-gc, then gc()) and see whether in-use and V8's heap come back down.`,
         ];
       }
