@@ -31,11 +31,21 @@ export function attachFixture(name: string): string {
  * `{pid, port}` line. `--inspect-port=0` by default, so that SIGUSR1 opens
  * the inspector on a free port and tests never collide on 9229.
  */
-export function startTarget(script: string, mode: string, options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Target> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--inspect-port=0']), script.startsWith('/') ? script : attachFixture(script)], {
-    env: { ...process.env, MODE: mode, NODE_OPTIONS: '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startTarget(
+  script: string,
+  mode: string,
+  options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; npmScriptIn?: string } = {},
+): Promise<Target> {
+  const env = { ...process.env, MODE: mode, NODE_OPTIONS: '', ...options.env };
+  // With `npmScriptIn`, started as `npm run start` in that project (its package.json runs the script):
+  // the target is then npm's grandchild, behind a shell.
+  const child =
+    options.npmScriptIn !== undefined
+      ? spawn('npm', ['run', '--silent', 'start'], { cwd: options.npmScriptIn, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [...(options.nodeArgs ?? ['--inspect-port=0']), script.startsWith('/') ? script : attachFixture(script)], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
   return new Promise((resolve, reject) => {

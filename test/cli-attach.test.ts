@@ -1,12 +1,12 @@
 // `mallinfo attach <pid>` end to end: real target processes (a leaking, a
 // fragmenting and a stable server; CommonJS and ESM), attached from another
 // process as a user would, while a client loop keeps requesting from them.
-import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ownListeningSockets } from '../lib/cli/attach-target.js';
-import { clientLoop, httpGet, startTarget, targetState, waitFor, type Target } from './attach-helpers';
+import { attachFixture, clientLoop, httpGet, startTarget, targetState, waitFor, type Target } from './attach-helpers';
 import { lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
 import { MiB } from './helpers';
 
@@ -221,6 +221,23 @@ describe('mallinfo attach: --once, an inspector already open, and stopping', () 
     expect(lastJsonLine(done.stdout).primary.samples).toBeGreaterThan(20);
     expect(otherPorts(t)).toEqual([]);
     expectOnlyTheAddon((await targetState(t)).mallinfoModules);
+  });
+
+  it('attaches to a server started by an npm script (npm → sh → node) by its pid', async () => {
+    const project = join(dir, 'npm-started');
+    mkdirSync(project, { recursive: true });
+    const start = `${JSON.stringify(process.execPath)} --inspect-port=0 ${JSON.stringify(attachFixture('target.cjs'))}`;
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'npm-started', private: true, scripts: { start } }));
+    const t = await target('target.cjs', 'stable', { npmScriptIn: project });
+    expect(t.pid).not.toBe(t.child.pid);
+    const load = clientLoop(t.port);
+    const result = await runCli(['attach', String(t.pid), '--duration', '2s', '--interval', '200ms', '--json']);
+    const served = await load.stop();
+    expect(result.code, result.stderr).toBe(0);
+    expect(lastJsonLine(result.stdout).diagnosis.verdict).not.toMatch(/leak/);
+    expect(served.failed).toEqual([]);
+    expect(served.ok).toBeGreaterThan(0);
+    expect(otherPorts(t)).toEqual([]);
   });
 
   it('attaches to a cluster worker by its pid', async () => {

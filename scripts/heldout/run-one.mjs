@@ -1,0 +1,38 @@
+// One held-out run: node --expose-gc run-one.mjs NAME INTERVAL_MS DURATION_MS
+// Samples the workload with a Sampler, diagnoses at the end, and measures
+// its growth independently: malloc in-use and V8's heap after two full
+// collections (gc()) before and after. Prints one JSON line.
+import { Sampler, sample } from 'mallinfo';
+import { workloads } from './workloads.mjs';
+
+const [name, intervalMs, durationMs] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const workload = workloads[name];
+if (!workload) throw new Error(`unknown workload ${name}: ${Object.keys(workloads).join(', ')}`);
+const state = await workload.setup();
+const settled = () => {
+  globalThis.gc();
+  globalThis.gc();
+  const s = sample();
+  return { inUse: s.heap?.inUse ?? null, v8: s.v8.used };
+};
+const before = settled();
+const sampler = new Sampler({ intervalMs, history: 5000 }).start();
+const end = performance.now() + durationMs;
+for (let n = 0; performance.now() < end; n++) await workload.step(state, n);
+sampler.stop();
+const d = sampler.diagnose();
+const after = settled();
+await workload.teardown?.(state);
+const MiB = 1024 * 1024;
+console.log(
+  JSON.stringify({
+    name,
+    label: workload.label,
+    intervalMs,
+    verdict: d.verdict,
+    confidence: d.confidence,
+    grewMiB: { inUse: after.inUse === null ? null : (after.inUse - before.inUse) / MiB, v8: (after.v8 - before.v8) / MiB },
+    summary: d.summary,
+  }),
+);
+process.exit(0);

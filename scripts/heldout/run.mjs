@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Runs the held-out workloads (workloads.mjs), each in a fresh process
+// under a Sampler, and prints what diagnose() said of each against its
+// label and the growth measured after gc(). See README.md.
+//   node scripts/heldout/run.mjs [--repeat 2] [--intervals 1000,500] [--duration-ms 40000] [name…]
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const exec = promisify(execFile);
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { repeat: { type: 'string', default: '2' }, intervals: { type: 'string', default: '1000,500' }, 'duration-ms': { type: 'string', default: '40000' } },
+});
+
+// The workloads' packages, installed here on first use; `mallinfo` resolving to this repository.
+if (!existsSync(join(here, 'node_modules', 'better-sqlite3', 'package.json'))) {
+  console.error('installing the held-out workloads’ packages (npm install --prefix scripts/heldout)…');
+  if (spawnSync('npm', ['install', '--prefix', here, '--no-audit', '--no-fund'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+const link = join(here, 'node_modules', 'mallinfo');
+if (!existsSync(join(link, 'package.json'))) {
+  rmSync(link, { force: true });
+  symlinkSync(relative(dirname(link), repo), link);
+}
+
+const { workloads } = await import('./workloads.mjs');
+const names = positionals.length > 0 ? positionals : Object.keys(workloads);
+const runs = [];
+for (let r = 0; r < Number(opts.repeat); r++) for (const ms of opts.intervals.split(',').map(Number)) for (const name of names) runs.push({ name, ms });
+
+/** Whether the growth measured after gc() agrees with the label (the run is judged only if it does). */
+function labelHolds(w, grew) {
+  if (w.label === 'stable') return (grew.inUse ?? 0) <= w.bound.inUse && grew.v8 <= w.bound.v8;
+  return (grew[w.leaks] ?? 0) >= 1;
+}
+
+const results = [];
+let next = 0;
+async function worker() {
+  while (next < runs.length) {
+    const { name, ms } = runs[next++];
+    const { stdout } = await exec(process.execPath, ['--expose-gc', join(here, 'run-one.mjs'), name, String(ms), opts['duration-ms']], { timeout: Number(opts['duration-ms']) + 60_000 });
+    const r = JSON.parse(stdout.trim().split('\n').pop());
+    r.labelHolds = labelHolds(workloads[name], r.grewMiB);
+    results.push(r);
+    const outcome = !r.labelHolds ? 'label not confirmed' : r.verdict === r.label ? 'right' : r.verdict === 'insufficient-data' ? 'open' : 'WRONG';
+    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse?.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8 after gc): ${outcome}`);
+  }
+}
+await Promise.all([worker(), worker()]);
+
+const judged = results.filter((r) => r.labelHolds);
+const count = (f) => judged.filter(f).length;
+const right = count((r) => r.verdict === r.label);
+const open = count((r) => r.verdict === 'insufficient-data');
+console.log(`\n${results.length} runs, ${judged.length} with their label confirmed by gc(): right ${right}, no verdict yet ${open}, wrong ${judged.length - right - open}`);
+for (const r of judged.filter((x) => x.verdict !== x.label && x.verdict !== 'insufficient-data')) console.log(`  wrong: ${r.name} @${r.intervalMs} ms → ${r.verdict} ${r.confidence.toFixed(2)}: ${r.summary}`);
