@@ -125,14 +125,13 @@ describe('readings wait for what the calls left open', () => {
       console.log(JSON.stringify({ fired, waits: m.waits }));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     const { fired, waits } = JSON.parse(out) as { fired: number; waits: SettleWaits };
-    const m = { waits };
     // The reading after the calls waited for their three timers to fire.
     expect(fired).toBe(3);
-    expect(m.waits.closed.Timeout).toBe(3);
-    expect(m.waits.stillOpen).toEqual({});
-    expect(m.waits.readings).toBe(2);
-    expect(m.waits.collections).toBeGreaterThanOrEqual(8);
-    expect(m.waits.finalizerTurns).toBeGreaterThanOrEqual(2);
+    expect(waits.closed.Timeout).toBe(3);
+    expect(waits.stillOpen).toEqual({});
+    expect(waits.readings).toBe(2);
+    expect(waits.collections).toBeGreaterThanOrEqual(8);
+    expect(waits.finalizerTurns).toBeGreaterThanOrEqual(2);
   });
 
   it('gives up after ioWaitMs on a handle that stays open, and reports it as still open', async () => {
@@ -143,7 +142,7 @@ describe('readings wait for what the calls left open', () => {
       const m = await measure(() => {
         server ??= createServer().listen(0, '127.0.0.1');
       }, { ioWaitMs: 50 });
-      expect(m.waits.stillOpen).toEqual({ TCPServerWrap: 1 });
+      expect(waits.stillOpen).toEqual({ TCPServerWrap: 1 });
       expect(m.waits.ioWaitMs).toBeGreaterThanOrEqual(50);
       expect(performance.now() - started).toBeLessThan(5000);
     } finally {
