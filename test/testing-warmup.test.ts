@@ -142,7 +142,7 @@ describe('readings wait for what the calls left open', () => {
       const m = await measure(() => {
         server ??= createServer().listen(0, '127.0.0.1');
       }, { ioWaitMs: 50 });
-      expect(waits.stillOpen).toEqual({ TCPServerWrap: 1 });
+      expect(m.waits.stillOpen).toEqual({ TCPServerWrap: 1 });
       expect(m.waits.ioWaitMs).toBeGreaterThanOrEqual(50);
       expect(performance.now() - started).toBeLessThan(5000);
     } finally {
