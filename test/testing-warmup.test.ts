@@ -2,17 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeak, LeakError, measure, type SettleWaits } from 'mallinfo/testing';
-import { KiB } from './helpers';
-
-/** Catches the rejection of `promise`; fails if it resolves. */
-async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as T;
-  }
-  throw new Error('expected a rejection');
-}
+import { KiB, rejection } from './helpers';
 
 /**
  * V8 bytes still used per `new Function` call of a distinct source after

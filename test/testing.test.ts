@@ -2,17 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeak, LeakError, measure, MeasurementTimeoutError } from 'mallinfo/testing';
 import { trimSync } from 'mallinfo';
-import { KiB, MiB, procStatusBytes, runNodeJson } from './helpers';
-
-/** Catches the rejection of `promise`; fails if it resolves. */
-async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as T;
-  }
-  throw new Error('expected a rejection');
-}
+import { KiB, MiB, procStatusBytes, rejection, runNodeJson } from './helpers';
 
 describe('measure()', () => {
   it('reports Buffers kept by the measured calls in native in-use, V8 external and, trimmed, in the kernel’s RSS', async () => {

@@ -36,8 +36,10 @@ for (let r = 0; r < Number(opts.repeat); r++) for (const ms of opts.intervals.sp
 
 /** Whether the growth measured after gc() agrees with the label (the run is judged only if it does). */
 function labelHolds(w, grew) {
-  if (w.label === 'stable') return (grew.inUse ?? 0) <= w.bound.inUse && grew.v8 <= w.bound.v8;
-  return (grew[w.leaks] ?? 0) >= 1;
+  // Without allocator statistics (grew.inUse null) nothing confirms a label that rests on in-use.
+  if (grew.inUse === null && (w.label === 'stable' || w.leaks === 'inUse')) return false;
+  if (w.label === 'stable') return grew.inUse <= w.bound.inUse && grew.v8 <= w.bound.v8;
+  return grew[w.leaks] >= 1;
 }
 
 const results = [];
@@ -50,7 +52,7 @@ async function worker() {
     r.labelHolds = labelHolds(workloads[name], r.grewMiB);
     results.push(r);
     const outcome = !r.labelHolds ? 'label not confirmed' : r.verdict === r.label ? 'right' : r.verdict === 'insufficient-data' ? 'open' : 'WRONG';
-    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse?.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8 after gc): ${outcome}`);
+    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse === null ? 'unknown' : r.grewMiB.inUse.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8 after gc): ${outcome}`);
   }
 }
 await Promise.all([worker(), worker()]);

@@ -2,7 +2,7 @@
 // with `agent: false` (a new connection each time), or through the global
 // agent. The server runs in the same process, as in a test's beforeAll.
 import http from 'node:http';
-import { listen, close } from './server.mjs';
+import { close, getter, listen } from './server.mjs';
 
 /** Agents by name: what `http.get` is given. */
 const agents = {
@@ -16,15 +16,7 @@ export async function open(agentName) {
   const server = http.createServer((req, res) => res.end('hello'));
   const port = await listen(server);
   const agent = agents[agentName]();
-  const get = () =>
-    new Promise((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-    });
+  const get = getter(http, port, agent);
   return {
     call: get,
     async close() {

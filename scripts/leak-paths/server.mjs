@@ -1,4 +1,5 @@
-// Starting and stopping a server on an ephemeral port of 127.0.0.1.
+// Starting and stopping a server on an ephemeral port of 127.0.0.1, and
+// the GET a check makes against it.
 
 /** Listens on 127.0.0.1, a free port; resolves to the port. */
 export function listen(server) {
@@ -14,4 +15,17 @@ export function close(server) {
     server.close(() => resolve());
     server.closeAllConnections?.();
   });
+}
+
+/** `GET http://127.0.0.1:port/` through `client` (node:http or node:https) and `agent`, body read to the end. */
+export function getter(client, port, agent) {
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = client.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+    });
 }

@@ -5,7 +5,7 @@
 // (A new connection per call costs 4-15 ms here: too slow for a check.)
 import https from 'node:https';
 import selfsigned from 'selfsigned';
-import { listen, close } from './server.mjs';
+import { close, getter, listen } from './server.mjs';
 
 /** A certificate for 127.0.0.1, valid for a day. */
 export async function certificate() {
@@ -24,15 +24,7 @@ export async function open() {
   const server = https.createServer({ key, cert }, (req, res) => res.end('hello'));
   const port = await listen(server);
   const agent = new https.Agent({ keepAlive: true, ca: cert });
-  const get = () =>
-    new Promise((resolve, reject) => {
-      const req = https.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-    });
+  const get = getter(https, port, agent);
   return {
     call: get,
     async close() {
