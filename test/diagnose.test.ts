@@ -322,3 +322,34 @@ describe('confidence', () => {
     expect(diagnose(shuffled)).toEqual(diagnose(list));
   });
 });
+
+describe("the Sampler's own full collections (collectEveryMs)", () => {
+  // In-use swings 0–60 MB above its floor with garbage that no collection V8
+  // ran takes back in the window; every 3 s the Sampler collected and read the floor itself.
+  const swinging = (floor: (i: number) => number) => samples(40, (i) => ({ inUse: floor(i) + ((i * 7919) % 13) * 5 * MiB }));
+  const forcedAt = (list: MemorySample[], floor: (i: number) => number, every = 3) =>
+    list.flatMap((s, i) => (i % every === 1 ? [{ time: s.time, kind: 'major' as const, durationMs: 4, v8Used: s.v8.used, inUse: floor(i), forced: true as const }] : []));
+
+  it('takes the readings after them as the floors: a level floor under large swings is stable', () => {
+    const floor = (): number => 10 * MiB;
+    const list = swinging(floor);
+    const d = diagnose(list, { collections: forcedAt(list, floor) });
+    expect(d.verdict).toBe('stable');
+    expect(d.evidence.notes.join(' ')).toMatch(/13 full collections run by the Sampler/);
+  });
+
+  it('and a floor rising 8 MB a minute under them is a native leak, confirmed', () => {
+    const floor = (i: number): number => 10 * MiB + (i * 8 * MiB) / 60;
+    const list = swinging(floor);
+    const d = diagnose(list, { collections: forcedAt(list, floor) });
+    expect(d.verdict).toBe('native-leak');
+    expect(d.confidence).toBeGreaterThan(0.6);
+  });
+
+  it('needs 3 of them in the window before they alone are the floors', () => {
+    const floor = (): number => 10 * MiB;
+    const list = swinging(floor);
+    const d = diagnose(list, { collections: forcedAt(list, floor, 20) });
+    expect(d.evidence.notes.join(' ')).not.toMatch(/run by the Sampler/);
+  });
+});

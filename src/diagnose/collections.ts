@@ -27,6 +27,13 @@ export interface Collection {
   v8Used: number | null;
   /** malloc's in-use bytes read just after a major collection, bytes; null when not read (minor ones, or no allocator statistics). */
   inUse: number | null;
+  /**
+   * True for a full collection the Sampler ran itself (`collectEveryMs`):
+   * two in a row, then a sample, so `v8Used` and `inUse` are live memory
+   * (no dead objects, no Buffers waiting for V8's sweeper). Absent for the
+   * collections V8 chose to run.
+   */
+  forced?: true;
 }
 
 const KINDS: Record<number, CollectionKind> = {
@@ -76,12 +83,16 @@ export class CollectionLog {
           inUse = this.readInUse();
           this.lastInUseRead = time;
         }
-        const c: Collection = { time, kind, durationMs: entry.duration, v8Used, inUse };
-        this.ring.push(c);
-        this.onCollection?.(c);
+        this.record({ time, kind, durationMs: entry.duration, v8Used, inUse });
       }
     });
     this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Records a collection seen some other way: one the Sampler ran itself. */
+  record(c: Collection): void {
+    this.ring.push(c);
+    this.onCollection?.(c);
   }
 
   /** Stops recording; what was recorded is kept. */

@@ -41,6 +41,8 @@ export type ResolvedDiagnoseOptions = Required<Omit<DiagnoseOptions, 'fullGcTime
 const NO_HEAP_CAP = 0.75;
 /** The highest score of a leak that no collection confirmed (see findings.ts). */
 const WEAK_LEAK = 0.6;
+/** Fewest forced collections (a Sampler's collectEveryMs) in the window for their readings alone to be the floors: a pace needs 3 points. */
+const MIN_FORCED = 3;
 /** A second leak is reported beside the first only if it grows at least this share as fast. */
 const SECONDARY_LEAK_SHARE = 0.1;
 
@@ -185,14 +187,20 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   // records, the full-collection times if given, else the falls of v8.used.
   const inWindow = (t: number): boolean => t >= window.start && t <= window.end;
   const collections = opts.collections?.filter((c) => inWindow(c.time)) ?? null;
-  const fullGcTimes = collections
-    ? collections.filter((c) => c.kind === 'major').map((c) => c.time)
+  // Readings after the Sampler's own full collections (collectEveryMs) are
+  // live memory, with no garbage to allow for: with enough of them, they
+  // alone are the floors.
+  const forced = collections?.filter((c) => c.forced === true) ?? [];
+  const exact = forced.length >= MIN_FORCED ? forced : null;
+  const floorCollections = exact ?? collections;
+  const fullGcTimes = floorCollections
+    ? floorCollections.filter((c) => c.kind === 'major').map((c) => c.time)
     : (opts.fullGcTimes?.filter(inWindow) ?? null);
   const afterFalls = samplesAfterFalls(list);
   const events = (fullGcTimes ?? afterFalls.map((i) => list[i].time)).map(toSeconds);
   const readings = (pick: (c: Collection) => number | null): FloorEvents => ({
     events,
-    readings: (collections ?? []).flatMap((c) => {
+    readings: (floorCollections ?? []).flatMap((c) => {
       const value = pick(c);
       return value === null ? [] : [{ at: toSeconds(c.time), value }];
     }),
@@ -201,6 +209,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   // return their memory to malloc when V8 collects them, whatever the kind.
   const withOwnFalls = (value: (s: MemorySample) => number, pick: (c: Collection) => number | null): FloorEvents => {
     const base = readings(pick);
+    if (exact) return base;
     const own = fallTimes(list.map(value), opts.leakMinBytes / 4).map((i) => seconds[i]);
     return { ...base, events: [...base.events, ...own].sort((a, b) => a - b) };
   };
@@ -228,6 +237,11 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     evidence.notes.push(
       'No allocator statistics (heap is null: musl, or an allocator not yet supported): only RSS and V8 can be judged. ' +
         'A native leak is judged from RSS outside V8 and file pages, which cannot tell a leak from an allocator keeping more and more; fragmentation cannot be judged.',
+    );
+  }
+  if (exact) {
+    evidence.notes.push(
+      `${exact.length} full collections run by the Sampler (collectEveryMs): the floors are the readings right after them, which hold live memory only.`,
     );
   }
   if (fullGcTimes === null) {

@@ -4,11 +4,13 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
-import { AutoTrimmer, type AutoTrimEvent, type AutoTrimOptions, type AutoTrimStats } from './auto-trim';
+import { AutoTrimmer, type AutoTrimStats } from './auto-trim';
+import type { SamplerEvents, SamplerOptions } from './sampler-types';
 import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from '../diagnose/diagnose';
-import type { DiagnoseOptions, Diagnosis, Verdict } from '../diagnose/diagnose-types';
+import type { DiagnoseOptions, Diagnosis } from '../diagnose/diagnose-types';
 import { invalidType } from '../core/errors';
 import { CollectionLog, type Collection } from '../diagnose/collections';
+import { ForcedCollections, forcedCollection } from './forced-collections';
 import { RecentCosts } from './recent-costs';
 import { Ring } from '../core/ring';
 import { sample, sampleHeap } from '../core/sample';
@@ -17,65 +19,9 @@ import type { MemorySample } from '../core/types';
 import { VerdictTracker } from './verdict-tracker';
 import { booleanOption, integerOption, fractionOption, optionsObject } from '../core/validate';
 
-/** Options of {@link Sampler}. */
-export interface SamplerOptions {
-  /** Milliseconds between samples, an integer from 1 to 2147483647. Default 10000. */
-  intervalMs?: number;
-  /** Let the process exit while the sampler runs (an unref'd timer). Default true. */
-  unref?: boolean;
-  /** How many recent samples {@link Sampler.history} keeps. Default 360 (an hour at 10 s). */
-  history?: number;
-  /** Stops the sampler when aborted; a sampler whose signal is aborted does not start. */
-  signal?: AbortSignal;
-  /** Trim when the allocator holds enough resident free memory (off by default; see `trimStats()`). */
-  autoTrim?: AutoTrimOptions;
-  /** Options for {@link Sampler.diagnose} and the `verdict` event (see {@link DiagnoseOptions}). */
-  diagnose?: DiagnoseOptions;
-  /**
-   * The largest share of wall time sampling may take, greater than 0 and less than 1.
-   * Default 0.01 (1 %). `mallinfo2` walks every free chunk under the arena
-   * locks, so a fragmented heap makes a sample cost milliseconds; when
-   * three samples in a row cost more than this share of the interval, the
-   * sampler waits longer (interval = the lowest of their costs / share, at
-   * most 60 s or `intervalMs` if longer) and emits `slow`. It returns to
-   * `intervalMs` after one cheap sample.
-   */
-  maxCostShare?: number;
-}
+export type { SamplerEvents, SamplerOptions, SlowSampleEvent } from './sampler-types';
 
-/** What the `slow` event reports. */
-export interface SlowSampleEvent {
-  /** The cost the new interval is based on, in nanoseconds: the lowest of the last three samples' costs. */
-  costNs: number;
-  /** The interval the sampler now uses, in milliseconds. */
-  intervalMs: number;
-  /** The interval asked for (`options.intervalMs`). */
-  baseIntervalMs: number;
-}
-
-/** Events of {@link Sampler}. */
-export interface SamplerEvents {
-  sample: [sample: MemorySample];
-  start: [];
-  stop: [];
-  /** An auto-trim finished (`autoTrim` option). */
-  trim: [result: AutoTrimEvent];
-  /**
-   * The verdict changed. {@link Sampler.diagnose} runs after a sample while
-   * someone listens, once the history holds `minSamples`, at most every
-   * 250 ms; a new verdict is taken only when it wins 3 diagnoses in a row
-   * (and, replacing an earlier verdict, for half the history's duration, at
-   * most 5 minutes): see {@link VerdictTracker}. The first change is from
-   * `'insufficient-data'`, and the verdict never returns to it.
-   */
-  verdict: [diagnosis: Diagnosis, previousVerdict: Verdict];
-  /** A sample cost more than `maxCostShare` of the interval: the sampler backs off. */
-  slow: [event: SlowSampleEvent];
-  /** A garbage collection ended (every kind), with V8's heap and in-use read right after it. */
-  collection: [collection: Collection];
-}
-
-const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare'] as const;
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare', 'collectEveryMs'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
@@ -108,6 +54,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private readonly ring: Ring<MemorySample>;
   private readonly signal: AbortSignal | undefined;
   private readonly trimmer: AutoTrimmer | null;
+  private readonly forced: ForcedCollections | null;
   private timer: NodeJS.Timeout | undefined;
   private origin = 0;
   /** Index of the tick the timer is set for: due at origin + index × intervalMs. */
@@ -141,6 +88,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.signal = opts.signal;
     this.trimmer = AutoTrimmer.fromOption(opts.autoTrim, (event) => this.emit('trim', event));
     this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
+    const everyMs = opts.collectEveryMs === undefined ? null : integerOption('options.collectEveryMs', opts.collectEveryMs, 0, 1, MAX_TIMER_MS);
+    this.forced = everyMs === null ? null : new ForcedCollections(everyMs);
   }
 
   /**
@@ -165,6 +114,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.tickIndex = 0;
     this.effectiveIntervalMs = this.intervalMs;
     this.recentCosts.reset();
+    this.forced?.reset();
     this.schedule(0);
     this.emit('start');
     return this;
@@ -260,6 +210,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
       this.schedule(TRIM_POLL_MS);
       return;
     }
+    const forcedMs = this.forced?.runIfDue() ?? null;
     const s = sample();
     const now = performance.now();
     const costNs = this.recentCosts.push(s.costNs);
@@ -273,6 +224,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.schedule(Math.max(0, this.origin + this.tickIndex * this.effectiveIntervalMs - now));
     this.lastSample = s;
     this.ring.push(s);
+    if (forcedMs !== null) this.collections.record(forcedCollection(s, forcedMs));
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
     if (slow) this.emit('slow', { costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });

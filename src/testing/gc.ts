@@ -1,46 +1,13 @@
 /**
- * Garbage collection on demand, without asking the user for --expose-gc,
- * and a wait until freed ArrayBuffer memory is really back in the allocator.
- *
- * V8 frees the backing stores of dead ArrayBuffers (every Buffer has one)
- * on a background sweeper thread after the GC that found them dead, and the
- * next GC starts by waiting for that sweeper. One GC alone returns before
- * the memory is freed; two in a row return after it.
+ * A wait until freed ArrayBuffer memory is really back in the allocator,
+ * for leak checks (the collections themselves: core/gc).
  * @packageDocumentation
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../core/gc';
 import { sample } from '../core/sample';
 import type { MemorySample } from '../core/types';
 
-let gcFunction: (() => void) | undefined;
-
-/** Returns a function that runs a full, synchronous garbage collection. */
-export function getGc(): () => void {
-  if (gcFunction === undefined) {
-    const existing = (globalThis as { gc?: () => void }).gc;
-    if (typeof existing === 'function') {
-      gcFunction = existing;
-    } else {
-      // The flag only affects contexts created after it is set; it is per
-      // process, and each isolate (worker thread) gets its own function.
-      setFlagsFromString('--expose-gc');
-      gcFunction = runInNewContext('gc') as () => void;
-    }
-  }
-  return gcFunction;
-}
-
-/**
- * Runs two full GCs. When it returns, the native memory of every
- * ArrayBuffer that was unreachable at the first one is back in malloc (the
- * second GC waits for the first one's ArrayBuffer sweeper).
- */
-export function collectGarbage(): void {
-  const gc = getGc();
-  gc();
-  gc();
-}
+export { collectGarbage, getGc } from '../core/gc';
 
 /** Bytes the program holds from malloc, or V8's external memory where the allocator gives no statistics. */
 export function nativeInUse(s: MemorySample): number {

@@ -18,9 +18,26 @@ export function asCollections(gcs) {
       inUse = g.inUse;
       lastInUse = g.time;
     }
-    out.push({ time: g.time, kind: g.kind, durationMs: g.durationMs ?? null, v8Used: g.v8Used ?? null, inUse });
+    // The Sampler's own collections (collectEveryMs) are recorded as such, in-use always read.
+    if (g.forced === true) out.push({ time: g.time, kind: 'major', durationMs: g.durationMs ?? null, v8Used: g.v8Used, inUse: g.inUse ?? null, forced: true });
+    else out.push({ time: g.time, kind: g.kind, durationMs: g.durationMs ?? null, v8Used: g.v8Used ?? null, inUse });
   }
   return out;
+}
+
+/**
+ * The Sampler's own collections (collectEveryMs) as a Sampler at
+ * `intervalMs` would have run them: it collects before a sample, so at
+ * most one per interval.
+ */
+export function thinForced(collections, intervalMs) {
+  let last = Number.NEGATIVE_INFINITY;
+  return collections.filter((c) => {
+    if (c.forced !== true) return true;
+    if (c.time - last < 0.9 * intervalMs) return false;
+    last = c.time;
+    return true;
+  });
 }
 
 /** Keeps every k-th sample so that they are about `intervalMs` apart. */
@@ -37,7 +54,7 @@ export function thinSamples(samples, fromMs, toMs) {
  */
 export function replay(trace, { intervalMs = trace.intervalMs, history = 360, timeline = false, every = 1, options = {} } = {}) {
   const samples = thinSamples(trace.samples, trace.intervalMs, intervalMs);
-  const collections = asCollections(trace.gcs);
+  const collections = thinForced(asCollections(trace.gcs), intervalMs);
   const windowOf = (end) => samples.slice(Math.max(0, end - history), end);
   const diagnoseUpTo = (end) => {
     const w = windowOf(end);
