@@ -19,15 +19,16 @@ import { isMainThread } from 'node:worker_threads';
 import { thisProcessRecord } from './cli/process-record';
 import { ATTRIBUTE_BASELINE_MS_ENV, ATTRIBUTE_DIR_ENV } from './cli/attribute-env';
 import { isLauncherScript } from './cli/launcher';
-import { AUTO_TRIM_ENV, CHANNEL_ENV, exitSpoolName, INTERVAL_ENV } from './cli/preload-env';
+import { AUTO_TRIM_ENV, CHANNEL_ENV, COLLECT_EVERY_ENV, exitSpoolName, INTERVAL_ENV } from './cli/preload-env';
 import type { ProcessRecord, RunEvent } from './cli/records';
 
 /** Bytes the socket may hold unsent before samples are dropped (the CLI is not reading). */
 const MAX_UNSENT_BYTES = 256 * 1024;
 
-function intervalFromEnv(): number {
-  const value = Number(process.env[INTERVAL_ENV]);
-  return Number.isInteger(value) && value >= 1 && value < 2 ** 31 ? value : 1000;
+/** A whole number of ms from the environment, or `fallback` when unset or not one. */
+function msFromEnv(name: string, fallback: number | undefined): number | undefined {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value >= 1 && value < 2 ** 31 ? value : fallback;
 }
 
 type Mallinfo = typeof import('./index');
@@ -35,7 +36,8 @@ type Sampler = InstanceType<Mallinfo['Sampler']>;
 
 /** The sampler of this process; `--auto-trim` where malloc_trim is missing becomes a warning. */
 function createSampler(mallinfo: Mallinfo, hello: ProcessRecord): Sampler {
-  const options = { intervalMs: intervalFromEnv(), unref: true, history: 0 };
+  const collectEveryMs = msFromEnv(COLLECT_EVERY_ENV, undefined);
+  const options = { intervalMs: msFromEnv(INTERVAL_ENV, 1000), unref: true, history: 0, ...(collectEveryMs === undefined ? {} : { collectEveryMs }) };
   if (process.env[AUTO_TRIM_ENV] !== '1') return new mallinfo.Sampler(options);
   try {
     return new mallinfo.Sampler({ ...options, autoTrim: {} });

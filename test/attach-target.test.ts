@@ -59,8 +59,9 @@ describe('the sockets a process listens on, from /proc', () => {
 
 describe('the attach command line', () => {
   it('parses the pid and options, with the defaults of the issue', () => {
-    expect(parseAttach(['1234'])).toEqual({ pid: 1234, durationMs: 30_000, intervalMs: 1000, trim: false, once: false, ndjson: undefined, html: undefined, quiet: false, json: false });
+    expect(parseAttach(['1234'])).toEqual({ pid: 1234, durationMs: 30_000, intervalMs: 1000, collectEveryMs: null, trim: false, once: false, ndjson: undefined, html: undefined, quiet: false, json: false });
     expect(parseAttach(['--duration', '5s', '--interval=200ms', '--trim', '7', '--json'])).toMatchObject({ pid: 7, durationMs: 5000, intervalMs: 200, trim: true, json: true });
+    expect(parseAttach(['7', '--collect-every', '2s'])).toMatchObject({ pid: 7, collectEveryMs: 2000 });
   });
 
   it.each([
@@ -70,6 +71,7 @@ describe('the attach command line', () => {
     [['-5'], "Unknown option '-5'"],
     [['12', '--duration', '5'], '--duration must be a duration from 10ms'],
     [['12', '--once', '--trim'], '--once takes one reading: --trim does not go with it'],
+    [['12', '--once', '--collect-every', '1s'], '--once takes one reading: --collect-every does not go with it'],
     [['12', '--auto-trim'], '--auto-trim is for run; attach has --trim'],
   ])('attach %j is a usage error: %s', (argv, message) => {
     // By name: vitest loads lib/cli/args.js for this file apart from the copy attach-args.js requires.

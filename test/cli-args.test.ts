@@ -45,6 +45,7 @@ describe.concurrent('mallinfo run: arguments', () => {
     [['run', '--interval=-1s', '--', 'node', '-e', 'WRITE_MARKER'], '--interval must be a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "-1s"'],
     [['run', '--interval', '--', 'node'], "Option '--interval <value>' argument missing"],
     [['run', '--ndjson', '', '--', 'node'], '--ndjson needs a file name'],
+    [['run', '--collect-every', '1', '--', 'node', '-e', 'WRITE_MARKER'], '--collect-every must be a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "1"'],
     [['walk'], 'unknown command "walk": expected run, report or attach'],
     [['report'], 'missing the file: mallinfo report <samples.ndjson>'],
     [['report', 'a.ndjson', '--quiet'], "Unknown option '--quiet'"],

@@ -108,12 +108,15 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
     expect(result.code, result.stderr).toBe(0);
     const { diagnosis } = lastJsonLine(result.stdout);
     expect(['stable', 'insufficient-data']).toContain(diagnosis.verdict);
-    // While attached, the heap holds the package's sources (so the count below can see them).
-    const again = runCli(['attach', String(t.pid), '--duration', '2s', '--interval', '100ms', '--json', '--quiet']);
+    // While attached, the heap holds the package's sources (so the count below can see them). This
+    // attach also runs full collections in the target (--collect-every): they too leave nothing behind.
+    const again = runCli(['attach', String(t.pid), '--duration', '2s', '--interval', '100ms', '--collect-every', '500ms', '--json', '--quiet']);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const during = JSON.parse(await httpGet(t.port, '/sources')) as Record<string, number>;
     expect(Object.values(during).every((n) => n >= 1), JSON.stringify(during)).toBe(true);
-    expect((await again).code).toBe(0);
+    const second = await again;
+    expect(second.code).toBe(0);
+    expect(lastJsonLine(second.stdout).diagnosis.evidence.notes.join(' ')).toMatch(/full collections run by the Sampler/);
     const after = await targetState(t);
     expect(after.resources).toEqual(before.resources);
     expect(after.listeners).toEqual(before.listeners);

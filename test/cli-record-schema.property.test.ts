@@ -101,7 +101,7 @@ describe('record schema: property tests', () => {
     );
   });
 
-  it('reads gc records with and without the fields recorded since (kind, v8Used, inUse, durationMs), and refuses a wrong kind', () => {
+  it('reads gc records with and without the fields recorded since (kind, v8Used, inUse, durationMs, forced), and refuses a wrong kind', () => {
     fc.assert(
       fc.property(gcRecord, (record) => {
         expect(checkRecord(JSON.parse(JSON.stringify(record)))).toEqual(JSON.parse(JSON.stringify(record)));
@@ -112,6 +112,7 @@ describe('record schema: property tests', () => {
     expect(() => checkRecord({ type: 'gc', pid: 1, time: 5, kind: 'full' })).toThrow(new RecordError('kind must be "major", "minor", "incremental" or "weakcb"'));
     expect(() => checkRecord({ type: 'gc', pid: 1, time: 5, v8Used: '1' })).toThrow(new RecordError('v8Used must be a finite number or null'));
     expect(() => checkRecord({ type: 'gc', pid: 1, time: 5, durationMs: null })).toThrow(RecordError);
+    expect(() => checkRecord({ type: 'gc', pid: 1, time: 5, forced: false })).toThrow(new RecordError('forced must be true'));
   });
 });
 

@@ -130,6 +130,7 @@ export const gcRecord = fc.record(
     v8Used: nullable(number),
     inUse: nullable(number),
     durationMs: nonNegative,
+    forced: fc.constant(true),
   },
   { requiredKeys: ['type', 'pid', 'time'] },
 );

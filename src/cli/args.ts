@@ -24,6 +24,10 @@ run options:
   --ndjson <file>        write every record of the run to <file> (NDJSON)
   --html <file>          write a self-contained HTML report to <file>
   --auto-trim            let the watched process call malloc_trim when it pays
+  --collect-every <duration>  run a full garbage collection in the watched
+                         process at most this often, before a sample: the
+                         verdict reads live memory and comes in seconds
+                         (each pauses the program: see docs/diagnosis.md)
   --attribute            name what grew: heap snapshots at a baseline and at exit,
                          diffed (each pauses the command: see docs/attribution.md)
   --attribute-baseline <duration>  when the baseline is taken (default 1s)
@@ -40,6 +44,7 @@ report options:
 attach options (a running Node process of this user, through its inspector):
   --duration <duration>  how long to sample it (default 30s)
   --interval <duration>  time between samples (default 1s)
+  --collect-every <duration>  as for run: full collections in the target
   --trim                 at the end, malloc_trim in it and measure what came back
   --once                 one reading (RSS, in-use, free, arenas, settings), no sampling
   --ndjson, --html, --quiet, --json   as for run`;
@@ -52,6 +57,8 @@ export interface RunArgs {
   ndjson: string | undefined;
   html: string | undefined;
   autoTrim: boolean;
+  /** `--collect-every`: ms between the sampler's own full collections, or null (none). */
+  collectEveryMs: number | null;
   quiet: boolean;
   json: boolean;
   /** `--attribute`: the baseline's delay in ms, or null when not asked. */
@@ -117,6 +124,7 @@ const RUN_OPTIONS = {
   ndjson: { type: 'string' },
   html: { type: 'string' },
   'auto-trim': { type: 'boolean' },
+  'collect-every': { type: 'string' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
   attribute: { type: 'boolean' },
@@ -170,6 +178,7 @@ function parseRun(argv: readonly string[]): RunArgs {
     ndjson: values.ndjson,
     html: values.html,
     autoTrim: values['auto-trim'] ?? false,
+    collectEveryMs: values['collect-every'] === undefined ? null : parseInterval(values['collect-every'], '--collect-every'),
     quiet: values.quiet ?? false,
     json: values.json ?? false,
   };

@@ -36,6 +36,8 @@ export interface AgentStartOptions {
   /** Names this attachment: calls with another token are refused. */
   token: string;
   intervalMs: number;
+  /** The Sampler's collectEveryMs (`--collect-every`); null: none. */
+  collectEveryMs: number | null;
   /** Detach on its own when not drained for this long. */
   watchdogMs: number;
   /** Whether the CLI opened the inspector (then the watchdog closes it too). */
@@ -147,7 +149,8 @@ export function start(options: AgentStartOptions): string {
   if (attachment !== undefined) throw new Error('another mallinfo attach is sampling this process');
   const m = mallinfo();
   const hello = processRecord(m);
-  const sampler = new m.Sampler({ intervalMs: options.intervalMs, unref: true, history: 0 });
+  const collect = options.collectEveryMs === null ? {} : { collectEveryMs: options.collectEveryMs };
+  const sampler = new m.Sampler({ intervalMs: options.intervalMs, unref: true, history: 0, ...collect });
   const { throttledCollections } = load<typeof import('../diagnose/collections')>('../diagnose/collections');
   const pid = process.pid;
   const a: Attachment = {

@@ -11,6 +11,8 @@ export interface AttachArgs {
   pid: number;
   durationMs: number;
   intervalMs: number;
+  /** `--collect-every`: ms between the sampler's own full collections in the target, or null (none). */
+  collectEveryMs: number | null;
   trim: boolean;
   once: boolean;
   ndjson: string | undefined;
@@ -27,6 +29,7 @@ const MAX_PID = 2 ** 31 - 1;
 const ATTACH_OPTIONS = {
   duration: { type: 'string' },
   interval: { type: 'string' },
+  'collect-every': { type: 'string' },
   trim: { type: 'boolean' },
   once: { type: 'boolean' },
   ndjson: { type: 'string' },
@@ -51,7 +54,7 @@ export function parseAttach(argv: readonly string[]): AttachArgs {
   if (positionals.length !== 1) throw new UsageError(`attach takes one pid, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   const [pid] = positionals;
   if (!/^[1-9]\d{0,9}$/.test(pid) || Number(pid) > MAX_PID) throw new UsageError(`the pid must be a positive integer, got ${JSON.stringify(pid)}`);
-  const notWithOnce = (['duration', 'interval', 'trim', 'ndjson', 'html', 'quiet'] as const).filter((name) => values[name] !== undefined);
+  const notWithOnce = (['duration', 'interval', 'collect-every', 'trim', 'ndjson', 'html', 'quiet'] as const).filter((name) => values[name] !== undefined);
   if (values.once && notWithOnce.length > 0) throw new UsageError(`--once takes one reading: --${notWithOnce[0]} does not go with it`);
   if (values.ndjson === '') throw new UsageError('--ndjson needs a file name');
   if (values.html === '') throw new UsageError('--html needs a file name');
@@ -59,6 +62,7 @@ export function parseAttach(argv: readonly string[]): AttachArgs {
     pid: Number(pid),
     durationMs: values.duration === undefined ? DEFAULT_DURATION_MS : parseInterval(values.duration, '--duration'),
     intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),
+    collectEveryMs: values['collect-every'] === undefined ? null : parseInterval(values['collect-every'], '--collect-every'),
     trim: values.trim ?? false,
     once: values.once ?? false,
     ndjson: values.ndjson,

@@ -199,7 +199,7 @@ export async function attach(args: AttachArgs, timeouts: AttachTimeouts = DEFAUL
   try {
     session = await InspectorSession.connect(endpoint, timeouts.connectMs);
     if (token === null) return await once(args, session, timeouts);
-    const options: AgentStartOptions = { token, intervalMs: args.intervalMs, watchdogMs: WATCHDOG_MS, closeInspector: endpoint.openedByUs };
+    const options: AgentStartOptions = { token, intervalMs: args.intervalMs, collectEveryMs: args.collectEveryMs, watchdogMs: WATCHDOG_MS, closeInspector: endpoint.openedByUs };
     const hello = JSON.parse((await session.evaluate(call(`start(${JSON.stringify(options)})`), timeouts.evaluateMs)) as string) as ProcessRecord;
     sink.record({
       type: 'run',

@@ -9,6 +9,8 @@
 export const CHANNEL_ENV = 'MALLINFO_CHANNEL';
 /** Milliseconds between samples. */
 export const INTERVAL_ENV = 'MALLINFO_INTERVAL_MS';
+/** Milliseconds between the sampler's own full collections (`--collect-every`); unset: none. */
+export const COLLECT_EVERY_ENV = 'MALLINFO_COLLECT_EVERY_MS';
 /** `1` to trim automatically (`--auto-trim`). */
 export const AUTO_TRIM_ENV = 'MALLINFO_AUTO_TRIM';
 

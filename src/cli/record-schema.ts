@@ -133,6 +133,7 @@ export const RECORD = v.variant(
       v8Used: v.optional(numberOrNull),
       inUse: v.optional(numberOrNull),
       durationMs: v.optional(nonNegative),
+      forced: v.optional(v.literal(true, 'true')),
     }),
     v.looseObject({ type: v.literal('exit'), pid: processId, time: epochMs }),
     v.looseObject({ type: v.literal('end'), time: epochMs, exitCode: v.nullable(v.pipe(v.number('an integer or null'), v.integer('an integer or null'))), signal: textOrNull }),

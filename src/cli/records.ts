@@ -87,6 +87,8 @@ export interface GcRecord {
   inUse?: number | null;
   /** How long it took, ms. */
   durationMs?: number | null;
+  /** True for a full collection the sampler ran itself (`--collect-every`): `v8Used` and `inUse` are live memory. */
+  forced?: true;
 }
 
 /** A process's channel closed: it exited (written by the CLI). */

@@ -15,7 +15,7 @@ import { exitCodeOf, runChild, type ChildExit } from './child';
 import { createLiveView, type LiveView } from './live';
 import { NdjsonWriter } from './ndjson';
 import { writeOutputs } from './output';
-import { AUTO_TRIM_ENV, CHANNEL_ENV, INTERVAL_ENV, nodeOptionsWithPreload } from './preload-env';
+import { AUTO_TRIM_ENV, CHANNEL_ENV, COLLECT_EVERY_ENV, INTERVAL_ENV, nodeOptionsWithPreload } from './preload-env';
 import { RUN_FORMAT, RUN_FORMAT_VERSION, type RunEvent } from './records';
 import { ReportFile } from './report-file';
 import { StopSignals } from './stop-signals';
@@ -41,6 +41,8 @@ function childEnv(args: RunArgs, channelPath: string, env: NodeJS.ProcessEnv = p
   };
   if (args.autoTrim) out[AUTO_TRIM_ENV] = '1';
   else delete out[AUTO_TRIM_ENV];
+  if (args.collectEveryMs !== null) out[COLLECT_EVERY_ENV] = String(args.collectEveryMs);
+  else delete out[COLLECT_EVERY_ENV];
   return out;
 }
 

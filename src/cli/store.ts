@@ -17,7 +17,9 @@ const MAX_KEPT_GCS = 4096;
 
 /** A `gc` record as a collection; records written before kinds were recorded were full collections. */
 function collectionOf(r: GcRecord): Collection {
-  return { time: r.time, kind: r.kind ?? 'major', durationMs: r.durationMs ?? null, v8Used: r.v8Used ?? null, inUse: r.inUse ?? null };
+  const c: Collection = { time: r.time, kind: r.kind ?? 'major', durationMs: r.durationMs ?? null, v8Used: r.v8Used ?? null, inUse: r.inUse ?? null };
+  if (r.forced === true) c.forced = true;
+  return c;
 }
 
 /** One Node process of the run. */
