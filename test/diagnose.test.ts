@@ -328,7 +328,7 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
   // ran takes back in the window; every 3 s the Sampler collected and read the floor itself.
   const swinging = (floor: (i: number) => number) => samples(40, (i) => ({ inUse: floor(i) + ((i * 7919) % 13) * 5 * MiB }));
   const forcedAt = (list: MemorySample[], floor: (i: number) => number, every = 3) =>
-    list.flatMap((s, i) => (i % every === 1 ? [{ time: s.time, kind: 'major' as const, durationMs: 4, v8Used: s.v8.used, inUse: floor(i), forced: true as const }] : []));
+    list.flatMap((s, i) => (i % every === 1 % every ? [{ time: s.time, kind: 'major' as const, durationMs: 4, v8Used: s.v8.used, inUse: floor(i), forced: true as const }] : []));
 
   it('takes the readings after them as the floors: a level floor under large swings is stable', () => {
     const floor = (): number => 10 * MiB;
@@ -344,6 +344,20 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     const d = diagnose(list, { collections: forcedAt(list, floor) });
     expect(d.verdict).toBe('native-leak');
     expect(d.confidence).toBeGreaterThan(0.6);
+  });
+
+  it('sees a leak through a working set the program holds for a while and drops (live, so in the readings too)', () => {
+    // A pile of 0–7.5 MB of live Buffers, dropped every 6 s, over a floor rising 3 MB a minute.
+    const floor = (i: number): number => 10 * MiB + (i * 3 * MiB) / 60;
+    const live = (i: number): number => floor(i) + (i % 6) * 1.5 * MiB;
+    const list = samples(60, (i) => ({ inUse: live(i) + ((i * 7919) % 13) * 2 * MiB }));
+    const d = diagnose(list, { collections: forcedAt(list, live, 1) });
+    expect(d.verdict, d.summary).toBe('native-leak');
+    expect(d.evidence.forcedCollections).toBe(60);
+    // The same working set over a level floor: stable.
+    const level = (i: number): number => 10 * MiB + (i % 6) * 1.5 * MiB;
+    const flat = samples(60, (i) => ({ inUse: level(i) + ((i * 7919) % 13) * 2 * MiB }));
+    expect(diagnose(flat, { collections: forcedAt(flat, level, 1) }).verdict).toBe('stable');
   });
 
   it('needs 3 of them in the window before they alone are the floors', () => {

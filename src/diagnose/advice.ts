@@ -197,10 +197,15 @@ export function adviceFor(verdict: Verdict, e: Evidence, opts: Window, v8Limit: 
         // On the recorded corpus, of the windows of 15–30 s left open, 42 % were decided
         // after as long again, 49 % after 3 times as long, 64 % after 5 times (docs/diagnosis.md).
         const more = Math.max(e.window.durationMs, (interval ?? 1000) * 10);
-        return [
+        const advice = [
           `Keep sampling for ${formatSpan(more)} more at least (noisy series can need several times the window): a leak shows as a rise that survives full garbage collections; garbage not yet collected falls back at the next one.`,
-          `To check at once, force a full collection (node --expose-gc, then gc()) and see whether in-use and V8's heap come back down.`,
         ];
+        // Already collecting: what is left open is live memory that swings (a working set, or garbage of worker threads).
+        if (e.forcedCollections === 0)
+          advice.push(
+            `To decide in seconds, let the sampler collect before its samples where a pause of a few ms per MB of heap is fine: new Sampler({ collectEveryMs: 2000 }), or mallinfo run --collect-every 2s; readings after full collections are live memory, with no garbage to wait for.`,
+          );
+        return advice;
       }
       const wait = interval === null ? '' : ` At one sample every ${formatSpan(interval)}, that is about ${formatSpan(Math.max(opts.minSamples * interval, opts.minDurationMs))}.`;
       return [

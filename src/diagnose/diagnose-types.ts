@@ -170,6 +170,12 @@ export interface Evidence {
   fullGcs: number | null;
   /** All garbage collections in the window (any kind), from `options.collections`; null when not given. */
   collections: number | null;
+  /**
+   * Of those, the full collections the Sampler ran itself (`collectEveryMs`,
+   * `forced: true`); 0 when none or when collections are not given. With 3
+   * or more, the readings after them alone are the floors.
+   */
+  forcedCollections: number;
   /** Every finding with its score, found or not; empty for `'insufficient-data'`. */
   findings: Finding[];
   /** Found findings other than the verdict (e.g. fragmentation next to a leak). */

@@ -170,6 +170,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     trims: null,
     gcs: 0,
     fullGcs: null,
+    forcedCollections: 0,
     collections: null,
     findings: [],
     secondary: [],
@@ -198,13 +199,14 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     : (opts.fullGcTimes?.filter(inWindow) ?? null);
   const afterFalls = samplesAfterFalls(list);
   const events = (fullGcTimes ?? afterFalls.map((i) => list[i].time)).map(toSeconds);
-  const readings = (pick: (c: Collection) => number | null): FloorEvents => ({
-    events,
-    readings: (floorCollections ?? []).flatMap((c) => {
+  const readings = (pick: (c: Collection) => number | null): FloorEvents => {
+    const list = (floorCollections ?? []).flatMap((c) => {
       const value = pick(c);
       return value === null ? [] : [{ at: toSeconds(c.time), value }];
-    }),
-  });
+    });
+    // Exact only where the Sampler's collections read this series (no in-use without allocator statistics).
+    return { exact: exact !== null && list.length >= MIN_FORCED, events, readings: list };
+  };
   // A native series' own falls show garbage given back: freed Buffers
   // return their memory to malloc when V8 collects them, whatever the kind.
   const withOwnFalls = (value: (s: MemorySample) => number, pick: (c: Collection) => number | null): FloorEvents => {
@@ -239,6 +241,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
         'A native leak is judged from RSS outside V8 and file pages, which cannot tell a leak from an allocator keeping more and more; fragmentation cannot be judged.',
     );
   }
+  evidence.forcedCollections = forced.length;
   if (exact) {
     evidence.notes.push(
       `${exact.length} full collections run by the Sampler (collectEveryMs): the floors are the readings right after them, which hold live memory only.`,

@@ -126,6 +126,15 @@ export interface LeakReading {
  * one the verdict rests on.
  */
 export function leakPace(h: HeldGrowth, afterFullCollectionsOnly: boolean): Trend | null {
+  // Live memory alone (the Sampler's own collections): a working set held
+  // for a while and dropped only adds to a reading, as garbage does, so the
+  // lows of blocks see through it where the readings themselves scatter.
+  // The narrower of the two intervals is taken, chosen by its width, never
+  // by what it says.
+  if (h.exact && h.lateConfirmedPace !== null && h.latePace !== null) {
+    const width = (p: Trend): number => p.slopeHigh - p.slopeLow;
+    return width(h.latePace) < width(h.lateConfirmedPace) ? h.latePace : h.lateConfirmedPace;
+  }
   return h.lateConfirmedPace ?? (afterFullCollectionsOnly ? h.confirmedPace : null) ?? h.latePace;
 }
 
@@ -154,7 +163,15 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   // The garbage a floor may carry: what the readings after collections
   // scatter around their own line when the pace comes from them, else what
   // the samples stand above their floor.
-  const noise = late !== null && late === h.lateConfirmedPace && h.confirmedScatter !== null ? h.confirmedScatter : h.amplitude;
+  let noise = h.amplitude;
+  // Over live-memory readings the lows of the thirds are lows of a working
+  // set, not of garbage: what may inflate them is what the lows of blocks
+  // scatter by, not the working set's height above them.
+  if (h.exact && h.lateBlockScatter !== null) noise = h.lateBlockScatter;
+  else if (late !== null && late === h.lateConfirmedPace && h.confirmedScatter !== null) noise = h.confirmedScatter;
+  // Over live-memory readings, a flat claim may rest on either pace (each
+  // is unbiased for a steady working set).
+  const flatExact = h.exact && (surelyBelow(h.lateConfirmedPace, seconds, t.leakMinBytes) || surelyBelow(h.latePace, seconds, t.leakMinBytes));
   const beyondNoise = h.rise >= NOISE_SHARE * noise;
   const confirmed = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
   const overFalls = h.rise >= RISE_OVER_FALLS * h.largestFall;
@@ -181,6 +198,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     // memory cannot rise for long under lows that stay level.
     !surelyBelow(late, seconds, t.leakMinBytes) &&
     !surelyBelow(h.latePace, seconds, t.leakMinBytes) &&
+    !flatExact &&
     WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
   ) {
     state = 'unclear';

@@ -58,6 +58,8 @@ export interface HeldGrowth {
   pace: Trend | null;
   /** The same over the blocks of the last two thirds: whether the floor still rises, unaffected by an early warm-up. */
   latePace: Trend | null;
+  /** How far those lows scatter around `latePace`'s line: the 90th percentile of their distances, bytes; null without `latePace`. */
+  lateBlockScatter: number | null;
   /** The largest fall the series made in the last two thirds of the window (a peak to a later low), bytes: what collections were recently seen to give back. */
   largestFall: number;
   /**
@@ -68,6 +70,12 @@ export interface HeldGrowth {
    * collection, can carry a good part of it.
    */
   amplitude: number;
+  /**
+   * Whether the series is the readings right after the Sampler's own full
+   * collections (collectEveryMs) alone: live memory, whose swings are a
+   * working set the program holds for a while and drops, not garbage.
+   */
+  exact: boolean;
 }
 
 /** A value at a time, seconds since the window's first sample. */
@@ -126,6 +134,8 @@ export interface HeldInputs {
   events: readonly number[];
   /** The window's duration. */
   duration: number;
+  /** The readings after collections are live memory, and `samples` are those readings (see {@link HeldGrowth.exact}). */
+  exact?: boolean;
 }
 
 /** Readings right after each event: the lower of the event's own reading and the first sample after it. */
@@ -145,6 +155,14 @@ function confirmedReadings(input: HeldInputs): Reading[] {
     if (out.length === 0 || out[out.length - 1].at !== best.at) out.push({ at: Math.max(at, 0), value: best.value });
   }
   return out;
+}
+
+/** The 90th percentile of the readings' distances from the pace's line. */
+function scatterAround(readings: readonly Reading[], pace: Trend): number {
+  return quantile(
+    readings.map((r) => Math.abs(r.value - (pace.intercept + pace.slope * r.at))),
+    0.9,
+  );
 }
 
 /** The held growth of one series. */
@@ -176,6 +194,8 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
   const blocks = Math.max(MIN_BLOCKS, Math.min(MAX_BLOCKS, Math.floor(values.length / 4)));
   const lowsOfBlocks = blockLows(readings, duration, blocks);
   const pace = paceOf(lowsOfBlocks);
+  const lateLows = lowsOfBlocks.filter((r) => r.at >= duration / 3);
+  const latePace = paceOf(lateLows);
   const recent = input.samples.filter((r) => r.at >= duration / 3);
   const heights = pace === null ? [] : recent.map((r) => r.value - (pace.intercept + pace.slope * r.at));
   return {
@@ -186,19 +206,15 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
     confirmed: confirmed.length,
     confirmedPace: paceOf(confirmed),
     lateConfirmedPace: lateConfirmedPace,
-    confirmedScatter:
-      lateConfirmedPace === null
-        ? null
-        : quantile(
-            lateConfirmed.map((r) => Math.abs(r.value - (lateConfirmedPace.intercept + lateConfirmedPace.slope * r.at))),
-            0.9,
-          ),
+    confirmedScatter: lateConfirmedPace === null ? null : scatterAround(lateConfirmed, lateConfirmedPace),
     lastConfirmed,
     confirmedGrowth,
     unconfirmed: lastConfirmed === null ? 0 : Math.max(0, lows[2] - lastConfirmed.value),
     pace,
-    latePace: paceOf(lowsOfBlocks.filter((r) => r.at >= duration / 3)),
+    latePace,
+    lateBlockScatter: latePace === null ? null : scatterAround(lateLows, latePace),
     largestFall: largestFall(values.slice(Math.floor(values.length / 3))),
     amplitude: heights.length > 0 ? Math.max(0, quantile(heights, 0.9)) : 0,
+    exact: input.exact === true,
   };
 }

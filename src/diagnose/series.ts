@@ -71,6 +71,12 @@ export interface SeriesEvidence {
 export interface FloorEvents {
   readings: readonly Reading[];
   events: readonly number[];
+  /**
+   * The readings are live memory (after the Sampler's own full
+   * collections): the floor is judged from them alone, the samples between
+   * them (live memory plus garbage) left out.
+   */
+  exact?: boolean;
 }
 
 /** The analysis of a series plus the indices of the samples that sit at its floor. */
@@ -242,10 +248,11 @@ export function analyzeSeries(
       trend: fit(seconds, values, thin(all, maxPoints)),
       floor: { ...floorFit, method, start, end, growth: end - start },
       held: heldGrowth({
-        samples: values.map((value, i) => ({ at: seconds[i], value })),
+        samples: floorEvents.exact ? floorEvents.readings : values.map((value, i) => ({ at: seconds[i], value })),
         afterCollections: floorEvents.readings,
         events: floorEvents.events,
         duration,
+        exact: floorEvents.exact === true,
       }),
     },
     atFloor,

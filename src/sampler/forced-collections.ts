@@ -1,14 +1,20 @@
 /**
- * The Sampler's own full collections (`collectEveryMs`): a sample read
+ * The Sampler's own full collections (`collectEveryMs`): a reading taken
  * right after two full GCs holds live memory only — no dead objects in
  * V8's heap, no Buffers waiting for V8's sweeper to hand their memory back
  * to malloc. Such readings settle in seconds what the garbage of a busy
  * process otherwise hides for minutes: whether memory still rises.
+ *
+ * The collection runs right after a sample, not before it: the samples stay
+ * what the program holds between collections (its garbage and working set
+ * included, which tells headroom from fragmentation), and the reading
+ * after the collection is a separate record.
  * @packageDocumentation
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { collectGarbage } from '../core/gc';
-import type { MemorySample } from '../core/types';
+import { sampleHeap } from '../core/sample';
 import type { Collection } from '../diagnose/collections';
 
 /** Runs two full collections at most once per `everyMs`. */
@@ -22,18 +28,19 @@ export class ForcedCollections {
     this.lastAt = Number.NEGATIVE_INFINITY;
   }
 
-  /** Collects when `everyMs` has passed since the last time; returns how long that took in ms, or null when not due. */
-  runIfDue(): number | null {
+  /**
+   * Collects when `everyMs` has passed since the last time and returns the
+   * collection, with V8's used heap and malloc's in-use read right after
+   * it; null when not due.
+   */
+  runIfDue(): Collection | null {
     const started = performance.now();
     // Ticks land a little early or late: a tick due at the period counts.
     if (started - this.lastAt < this.everyMs * 0.9) return null;
     this.lastAt = started;
     collectGarbage();
-    return performance.now() - started;
+    const ended = performance.now();
+    const inUse = sampleHeap().heap?.inUse ?? null;
+    return { time: performance.timeOrigin + ended, kind: 'major', durationMs: ended - started, v8Used: getHeapStatistics().used_heap_size, inUse, forced: true };
   }
-}
-
-/** The collection record of a sample taken right after a forced collection that took `durationMs`. */
-export function forcedCollection(s: MemorySample, durationMs: number): Collection {
-  return { time: s.time, kind: 'major', durationMs, v8Used: s.v8.used, inUse: s.heap?.inUse ?? null, forced: true };
 }

@@ -32,9 +32,10 @@ export interface SamplerOptions {
    */
   maxCostShare?: number;
   /**
-   * Run a full garbage collection (two in a row) right before a sample, at
+   * Run a full garbage collection (two in a row) right after a sample, at
    * most once per this many milliseconds: an integer from 1 to 2147483647.
-   * Off by default. Readings taken so are live memory, and `diagnose()`
+   * Off by default. V8's heap and malloc's in-use read right after it are
+   * live memory (the samples stay as they were, garbage included), and `diagnose()`
    * judges by them (see docs/diagnosis.md): a leak or a level floor shows
    * within a few of them instead of waiting for V8 to collect. The cost is
    * a pause of the event loop as long as two full collections (about 2× the

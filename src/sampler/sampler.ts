@@ -10,7 +10,7 @@ import { diagnose, resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from '
 import type { DiagnoseOptions, Diagnosis } from '../diagnose/diagnose-types';
 import { invalidType } from '../core/errors';
 import { CollectionLog, type Collection } from '../diagnose/collections';
-import { ForcedCollections, forcedCollection } from './forced-collections';
+import { ForcedCollections } from './forced-collections';
 import { RecentCosts } from './recent-costs';
 import { Ring } from '../core/ring';
 import { sample, sampleHeap } from '../core/sample';
@@ -210,7 +210,6 @@ export class Sampler extends EventEmitter<SamplerEvents> {
       this.schedule(TRIM_POLL_MS);
       return;
     }
-    const forcedMs = this.forced?.runIfDue() ?? null;
     const s = sample();
     const now = performance.now();
     const costNs = this.recentCosts.push(s.costNs);
@@ -224,7 +223,9 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.schedule(Math.max(0, this.origin + this.tickIndex * this.effectiveIntervalMs - now));
     this.lastSample = s;
     this.ring.push(s);
-    if (forcedMs !== null) this.collections.record(forcedCollection(s, forcedMs));
+    // After the sample (see forced-collections.ts), before the listeners, which may throw.
+    const forced = this.forced?.runIfDue() ?? null;
+    if (forced !== null) this.collections.record(forced);
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
     if (slow) this.emit('slow', { costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });
