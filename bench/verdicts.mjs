@@ -1,20 +1,29 @@
 // The verdict's accuracy over the recorded corpus (test/corpus): the
 // confusion matrix, per family the share right, the time a Sampler took to
-// a right verdict that held, and the verdict changes on the way.
-// Run: node bench/verdicts.mjs [--every N] [--wrong]
+// a right verdict that held, and the verdict changes on the way; then the
+// same over the corpus recorded with the Sampler's own full collections
+// (test/corpus/collecting, collectEveryMs).
+// Run: node bench/verdicts.mjs [--every N] [--wrong] [--collecting]
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCorpus } from '../test/corpus/load.mjs';
+import { CORPUS_DIR, loadCorpus } from '../test/corpus/load.mjs';
 import { byFamily, confusionLines, scoreCorpus } from '../test/corpus/score.mjs';
 
-/** Prints the verdicts' accuracy over the corpus; `every` diagnoses every n-th sample on the way, `wrong` lists the wrong cases. */
-export function benchVerdicts({ every = 1, wrong = false } = {}) {
+/** The corpus recorded with collectEveryMs (scripts/corpus/generate.mjs --collect-every). */
+export const COLLECTING_DIR = join(CORPUS_DIR, 'collecting');
+
+/**
+ * Prints the verdicts' accuracy over the corpus in `dir`; `every` diagnoses
+ * every n-th sample on the way, `wrong` lists the wrong cases.
+ */
+export function benchVerdicts({ every = 1, wrong = false, dir = CORPUS_DIR, title = 'the corpus' } = {}) {
   const started = performance.now();
-  const traces = loadCorpus();
+  const traces = loadCorpus(dir);
   const cases = scoreCorpus(traces, { timeline: true, every });
   const right = cases.filter((c) => c.right).length;
   const s = (ms) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
-  console.log(`\n## Verdicts over the corpus: ${traces.length} traces, ${cases.length} cases (each trace at its own interval and thinned to 0.5–10 s while ≥ 20 samples remain)\n`);
+  console.log(`\n## Verdicts over ${title}: ${traces.length} traces, ${cases.length} cases (each trace at its own interval and thinned to 0.5–10 s while ≥ 20 samples remain)\n`);
   console.log(confusionLines(cases).join('\n'));
   console.log(`\nright: ${right} of ${cases.length} (${((100 * right) / cases.length).toFixed(1)} %)`);
   const rows = byFamily(cases).map((f) => ({
@@ -50,6 +59,9 @@ export function benchVerdicts({ every = 1, wrong = false } = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { every: { type: 'string', default: '1' }, wrong: { type: 'boolean', default: false } } });
-  benchVerdicts({ every: Number(values.every), wrong: values.wrong });
+  const { values } = parseArgs({
+    options: { every: { type: 'string', default: '1' }, wrong: { type: 'boolean', default: false }, collecting: { type: 'boolean', default: false } },
+  });
+  if (values.collecting) benchVerdicts({ every: Number(values.every), wrong: values.wrong, dir: COLLECTING_DIR, title: 'the collecting corpus (collectEveryMs 1000)' });
+  else benchVerdicts({ every: Number(values.every), wrong: values.wrong });
 }

@@ -2,7 +2,9 @@
 // Sampler at a short interval. Verdict changes are timed as they happen;
 // at the end the diagnosis over the whole history is printed in plain
 // words, or as one JSON line with --json (what the tests read);
-// --samples FILE also writes the samples, one JSON object a line.
+// --samples FILE also writes the samples, one JSON object a line;
+// --collect-every MS has the Sampler run its own full collections
+// (collectEveryMs) before samples, at most that often.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Sampler, sample } from 'mallinfo';
@@ -28,7 +30,9 @@ function rerunWith(env) {
  */
 export async function runScenario({ name, expected, alsoRight = [], undecided = null, about, intervalMs = 50, env, diagnose, workload }) {
   if (env && rerunWith(env)) return;
-  const sampler = new Sampler({ intervalMs, history: 5000, ...(diagnose ? { diagnose } : {}) });
+  const collectAt = process.argv.indexOf('--collect-every');
+  const collect = collectAt > 0 ? { collectEveryMs: Number(process.argv[collectAt + 1]) } : {};
+  const sampler = new Sampler({ intervalMs, history: 5000, ...collect, ...(diagnose ? { diagnose } : {}) });
   const started = performance.now();
   const since = () => Math.round(performance.now() - started);
   const changes = [];

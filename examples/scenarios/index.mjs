@@ -2,7 +2,7 @@
 // its verdict as JSON, and prints one table: verdict, confidence, and how
 // long sampling took to reach the verdict. `--repeat N` runs the suite N
 // times and says whether every run agreed.
-// Run: node examples/scenarios/index.mjs [--repeat 5] [--parallel 3] [name…]
+// Run: node examples/scenarios/index.mjs [--repeat 5] [--parallel 3] [--collect-every MS] [name…]
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,9 +22,9 @@ export function scenarioNames() {
     .sort();
 }
 
-/** Runs one scenario in a child process and returns its JSON result. */
-export async function runScenarioFile(name) {
-  const { stdout } = await run(process.execPath, [join(here, `${name}.mjs`), '--json'], {
+/** Runs one scenario in a child process and returns its JSON result; `extra` arguments go to the scenario. */
+export async function runScenarioFile(name, extra = []) {
+  const { stdout } = await run(process.execPath, [join(here, `${name}.mjs`), '--json', ...extra], {
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -33,13 +33,13 @@ export async function runScenarioFile(name) {
 }
 
 /** Runs `names` with at most `parallel` at once; results in the order of `names`. */
-export async function runScenarios(names, parallel) {
+export async function runScenarios(names, parallel, extra = []) {
   const results = new Array(names.length);
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const i = next++;
-      results[i] = await runScenarioFile(names[i]);
+      results[i] = await runScenarioFile(names[i], extra);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, names.length) }, worker));
@@ -49,14 +49,15 @@ export async function runScenarios(names, parallel) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { repeat: { type: 'string', default: '1' }, parallel: { type: 'string', default: '3' } },
+    options: { repeat: { type: 'string', default: '1' }, parallel: { type: 'string', default: '3' }, 'collect-every': { type: 'string' } },
   });
   const names = positionals.length > 0 ? positionals : scenarioNames();
   const repeat = Number(values.repeat);
   const runs = [];
   for (let r = 0; r < repeat; r++) {
     const started = performance.now();
-    runs.push(await runScenarios(names, Number(values.parallel)));
+    const extra = values['collect-every'] ? ['--collect-every', values['collect-every']] : [];
+    runs.push(await runScenarios(names, Number(values.parallel), extra));
     console.error(`run ${r + 1}/${repeat}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const rows = names.map((name, i) => {

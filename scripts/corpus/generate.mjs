@@ -5,6 +5,7 @@
 // accepted traces and index.json. See README.md.
 //   node scripts/corpus/generate.mjs [--family F[,G]] [--runs N] [--long N]
 //        [--seed S] [--concurrency 3] [--out test/corpus] [--drop-mallinfo]
+//        [--collect-every MS]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '3' },
     out: { type: 'string', default: 'test/corpus' },
     'drop-mallinfo': { type: 'boolean', default: false },
+    // The Sampler runs a full collection at most every N ms (collectEveryMs).
+    'collect-every': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     // Shortens every run (for trying the generator out, not for the corpus).
     'duration-ms': { type: 'string' },
@@ -55,7 +58,8 @@ const { buildTrace } = await import('./trace.mjs');
 const familyNames = opts.family ? opts.family.split(',') : Object.keys(families);
 for (const name of familyNames) if (!families[name]) throw new Error(`--family: unknown family ${name}; known: ${Object.keys(families).join(', ')}`);
 const planned = plan({ seed: Number(opts.seed), runs: Number(opts.runs), longRuns: Number(opts.long), familyNames });
-const runs = opts['duration-ms'] ? planned.map((r) => ({ ...r, durationMs: Number(opts['duration-ms']) })) : planned;
+const collectEveryMs = opts['collect-every'] ? Number(opts['collect-every']) : undefined;
+const runs = planned.map((r) => ({ ...r, ...(opts['duration-ms'] ? { durationMs: Number(opts['duration-ms']) } : {}), ...(collectEveryMs ? { collectEveryMs } : {}) }));
 if (opts['dry-run']) {
   for (const r of runs) console.log(JSON.stringify(r));
   process.exit(0);
@@ -120,7 +124,7 @@ async function handle(run, n) {
   const rawFile = join(scratch, `${name}.ndjson`);
   const specFile = join(scratch, `${name}.json`);
   writeFileSync(specFile, JSON.stringify({ ...run, rawFile }));
-  const base = { family: run.family, label: run.label, seed: run.seed, params: run.params, intervalMs: run.intervalMs, durationMs: run.durationMs };
+  const base = { family: run.family, label: run.label, seed: run.seed, params: run.params, intervalMs: run.intervalMs, durationMs: run.durationMs, ...(run.collectEveryMs ? { collectEveryMs: run.collectEveryMs } : {}) };
   let result;
   try {
     result = await runOne({ ...run, specFile });

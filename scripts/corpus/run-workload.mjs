@@ -61,7 +61,12 @@ const observer = new PerformanceObserver((list) => {
   }
 });
 observer.observe({ entryTypes: ['gc'] });
-const sampler = new Sampler({ intervalMs: spec.intervalMs, history: 0 });
+// With --collect-every, the Sampler runs full collections itself; their
+// records (forced: true) are what its diagnose() takes as exact floors.
+const sampler = new Sampler({ intervalMs: spec.intervalMs, history: 0, ...(spec.collectEveryMs ? { collectEveryMs: spec.collectEveryMs } : {}) });
+sampler.on('collection', (c) => {
+  if (c.forced) write({ type: 'gc', pid, ...c });
+});
 let samples = 0;
 sampler.on('sample', (s) => {
   samples++;

@@ -1,11 +1,11 @@
-// One held-out run: node --expose-gc run-one.mjs NAME INTERVAL_MS DURATION_MS
+// One held-out run: node --expose-gc run-one.mjs NAME INTERVAL_MS DURATION_MS [COLLECT_EVERY_MS]
 // Samples the workload with a Sampler, diagnoses at the end, and measures
 // its growth independently: malloc in-use and V8's heap after two full
 // collections (gc()) before and after. Prints one JSON line.
 import { Sampler, sample } from 'mallinfo';
 import { workloads } from './workloads.mjs';
 
-const [name, intervalMs, durationMs] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const [name, intervalMs, durationMs, collectEveryMs] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 0)];
 const workload = workloads[name];
 if (!workload) throw new Error(`unknown workload ${name}: ${Object.keys(workloads).join(', ')}`);
 const state = await workload.setup();
@@ -16,7 +16,7 @@ const settled = () => {
   return { inUse: s.heap?.inUse ?? null, v8: s.v8.used };
 };
 const before = settled();
-const sampler = new Sampler({ intervalMs, history: 5000 }).start();
+const sampler = new Sampler({ intervalMs, history: 5000, ...(collectEveryMs > 0 ? { collectEveryMs } : {}) }).start();
 const end = performance.now() + durationMs;
 for (let n = 0; performance.now() < end; n++) await workload.step(state, n);
 sampler.stop();

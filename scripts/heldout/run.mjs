@@ -2,7 +2,7 @@
 // Runs the held-out workloads (workloads.mjs), each in a fresh process
 // under a Sampler, and prints what diagnose() said of each against its
 // label and the growth measured after gc(). See README.md.
-//   node scripts/heldout/run.mjs [--repeat 2] [--intervals 1000,500] [--duration-ms 40000] [name…]
+//   node scripts/heldout/run.mjs [--repeat 2] [--intervals 1000,500] [--duration-ms 40000] [--collect-every MS] [name…]
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,7 +15,13 @@ const exec = promisify(execFile);
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
-  options: { repeat: { type: 'string', default: '2' }, intervals: { type: 'string', default: '1000,500' }, 'duration-ms': { type: 'string', default: '40000' } },
+  options: {
+    repeat: { type: 'string', default: '2' },
+    intervals: { type: 'string', default: '1000,500' },
+    'duration-ms': { type: 'string', default: '40000' },
+    // The Sampler's collectEveryMs (0: none).
+    'collect-every': { type: 'string', default: '0' },
+  },
 });
 
 // The workloads' packages, installed here on first use; `mallinfo` resolving to this repository.
@@ -47,7 +53,7 @@ let next = 0;
 async function worker() {
   while (next < runs.length) {
     const { name, ms } = runs[next++];
-    const { stdout } = await exec(process.execPath, ['--expose-gc', join(here, 'run-one.mjs'), name, String(ms), opts['duration-ms']], { timeout: Number(opts['duration-ms']) + 60_000 });
+    const { stdout } = await exec(process.execPath, ['--expose-gc', join(here, 'run-one.mjs'), name, String(ms), opts['duration-ms'], opts['collect-every']], { timeout: Number(opts['duration-ms']) + 60_000 });
     const r = JSON.parse(stdout.trim().split('\n').pop());
     r.labelHolds = labelHolds(workloads[name], r.grewMiB);
     results.push(r);
