@@ -360,6 +360,13 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     expect(diagnose(flat, { collections: forcedAt(flat, level, 1) }).verdict).toBe('stable');
   });
 
+  it('refuses a collection whose forced is anything but true, naming it', () => {
+    const list = samples(30, () => ({ inUse: 10 * MiB }));
+    const c = { time: list[3].time, kind: 'major' as const, durationMs: 4, v8Used: 5 * MiB, inUse: 10 * MiB, forced: 'yes' };
+    expect(() => diagnose(list, { collections: [c as never] })).toThrow(TypeError);
+    expect(() => diagnose(list, { collections: [c as never] })).toThrow(/^options\.collections\[0\] must be a collection/);
+  });
+
   it('needs 3 of them in the window before they alone are the floors', () => {
     const floor = (): number => 10 * MiB;
     const list = swinging(floor);
