@@ -112,7 +112,7 @@ describe('diagnose() over the collecting corpus (collectEveryMs)', () => {
     expect(bad.map(describeCase)).toEqual([]);
   });
 
-  // Measured on 66 traces, 236 cases: 213 right (90.3 %), 3 wrong (1.3 %: a
+  // Measured on 66 traces, 236 cases: 217 right (92 %), 3 wrong (1.3 %: a
   // fragmentation trace whose bursts kept 24 MB of survivors, called a
   // native leak in a 30 s window), the rest "no verdict yet" (worker
   // threads' garbage, which the main thread's collections do not reach).

@@ -25,7 +25,7 @@ run options:
   --html <file>          write a self-contained HTML report to <file>
   --auto-trim            let the watched process call malloc_trim when it pays
   --collect-every <duration>  run a full garbage collection in the watched
-                         process at most this often, before a sample: the
+                         process at most this often, after a sample: the
                          verdict reads live memory and comes in seconds
                          (each pauses the program: see docs/diagnosis.md)
   --attribute            name what grew: heap snapshots at a baseline and at exit,

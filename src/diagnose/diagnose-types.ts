@@ -173,7 +173,8 @@ export interface Evidence {
   /**
    * Of those, the full collections the Sampler ran itself (`collectEveryMs`,
    * `forced: true`); 0 when none or when collections are not given. With 3
-   * or more, the readings after them alone are the floors.
+   * or more, the readings after full collections (theirs and V8's own)
+   * alone are the floors.
    */
   forcedCollections: number;
   /** Every finding with its score, found or not; empty for `'insufficient-data'`. */

@@ -39,8 +39,8 @@ export interface SamplerOptions {
    * judges by them (see docs/diagnosis.md): a leak or a level floor shows
    * within a few of them instead of waiting for V8 to collect. The cost is
    * a pause of the event loop as long as two full collections (about 2× the
-   * one V8 runs itself: ~25 ms for a 10 MB heap, ~0.6 s for 200 MB on a
-   * loaded 2-vCPU machine, `npm run bench`), each recorded in
+   * one V8 runs itself: 15–30 ms per 10 MB of heap, ~0.35–0.6 s for 200 MB
+   * on a 2-vCPU machine, `npm run bench`), each recorded in
    * `collectionHistory()` with `forced: true`. Meant for tests, staging
    * and diagnosis runs (`mallinfo run --collect-every`), not a busy
    * production server's hot path.

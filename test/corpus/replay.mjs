@@ -27,7 +27,7 @@ export function asCollections(gcs) {
 
 /**
  * The Sampler's own collections (collectEveryMs) as a Sampler at
- * `intervalMs` would have run them: it collects before a sample, so at
+ * `intervalMs` would have run them: it collects after a sample, so at
  * most one per interval.
  */
 export function thinForced(collections, intervalMs) {
