@@ -58,6 +58,44 @@ describe('diagnose() input', () => {
     expect(() => diagnose([null as never])).toThrow(TypeError);
   });
 
+  // Issue 12 #10: NaN fields once gave an uncoded TypeError from the findings, or a stable verdict.
+  it('rejects a sample with a field that is not a finite number, naming the sample and the field', () => {
+    const fields: [string, (s: MemorySample, bad: number) => void][] = [
+      ['time', (s, bad) => void (s.time = bad)],
+      ['v8.used', (s, bad) => void (s.v8.used = bad)],
+      ['v8.physical', (s, bad) => void (s.v8.physical = bad)],
+      ['v8.external', (s, bad) => void (s.v8.external = bad)],
+      ['heap.inUse', (s, bad) => void (s.heap!.inUse = bad)],
+      ['heap.free', (s, bad) => void (s.heap!.free = bad)],
+      ['process.resident', (s, bad) => void (s.process!.resident = bad)],
+      ['process.shared', (s, bad) => void (s.process!.shared = bad)],
+    ];
+    for (const [field, spoil] of fields) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const list = samples(30, () => ({ inUse: MiB }));
+        spoil(list[2], bad);
+        const error = (() => {
+          try {
+            diagnose(list);
+          } catch (e) {
+            return e as TypeError & { code?: string };
+          }
+          return null;
+        })();
+        expect(error, `${field} = ${bad}`).toBeInstanceOf(TypeError);
+        expect(error!.code).toBe('ERR_INVALID_ARG_TYPE');
+        expect(error!.message).toContain(`samples[2] must be a MemorySample (from sample() or a Sampler) (${field} must be a finite number)`);
+      }
+    }
+  });
+
+  // Issue 12 #11: the advice said "At one sample every 0.0 s" at 20 ms.
+  it('says a short interval in milliseconds in its advice', () => {
+    const d = diagnose(samples(5, () => ({ inUse: MiB }), 20));
+    expect(d.verdict).toBe('insufficient-data');
+    expect(d.advice.join(' ')).toMatch(/At one sample every 20 ms, that is about 1\.0 s\./);
+  });
+
   it('validates every option by name', () => {
     const list = samples(3, () => ({ inUse: MiB }));
     expect(() => diagnose(list, { minSample: 3 } as never)).toThrow(/^options\.minSample must be one of the known options/);

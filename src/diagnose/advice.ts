@@ -203,7 +203,7 @@ export function adviceFor(verdict: Verdict, e: Evidence, opts: Window, v8Limit: 
         // Already collecting: what is left open is live memory that swings (a working set, or garbage of worker threads).
         if (e.forcedCollections === 0)
           advice.push(
-            `To decide in seconds, let the sampler collect before its samples where a pause of a few ms per MB of heap is fine: new Sampler({ collectEveryMs: 2000 }), or mallinfo run --collect-every 2s; readings after full collections are live memory, with no garbage to wait for.`,
+            `To decide in seconds, let the sampler run its own full collections where a pause of a few ms per MB of heap is fine: new Sampler({ collectEveryMs: 2000 }), or mallinfo run --collect-every 2s; readings after full collections are live memory, with no garbage to wait for.`,
           );
         return advice;
       }
