@@ -42,7 +42,7 @@ function benchSnapshotPause() {
     ]);
   }
   printTable(
-    'Heap snapshot pause (two full GCs + HeapProfiler.takeHeapSnapshot; heap of small objects, fresh process per size)',
+    'Heap snapshot pause (two full GCs + v8.writeHeapSnapshot, read back; heap of small objects, fresh process per size)',
     ['V8 heap MB', 'pause ms', 'pause ms per 100 MB', 'CPU ms (all threads)', 'CPU ms per 100 MB', 'snapshot MB', 'peak RSS MB'],
     rows,
   );

@@ -11,6 +11,10 @@ export const SLOW_SUITES = [
   'test/allocators.test.ts', // child processes under LD_PRELOADed jemalloc, tcmalloc and mimalloc
   'test/cli-preload.test.ts', // the CLI from a copy of the package, over real programs
   'test/package.test.ts', // tsc type-checks consumer projects; the addon's symbol versions
+  'test/cli-attach.test.ts', // mallinfo attach to real servers, over their inspectors (~45 s)
+  'test/attribution.test.ts', // heap snapshots of real programs, diffed (~18 s)
+  'test/attribution-native.test.ts', // jemalloc's heap profiler over real programs and an addon built here (~12 s)
+  'test/attribution-pprof.test.ts', // pprof files read by go tool pprof and pprof-format (~13 s)
 ];
 
 /** The suites that install the packed tarball (made once for them by test/packed-package.setup.ts). */
