@@ -42,10 +42,12 @@ describe('measure()', () => {
     expect(Math.abs(m.change.nativeInUse!)).toBeLessThan(256 * KiB);
   });
 
-  it('two GCs, not one, return dropped Buffers to malloc (V8 frees them on a sweeper thread)', async () => {
-    // The control is a race with that thread, so it is run 10 times in a fresh process.
+  it('two GCs return dropped Buffers to malloc every time (one GC races V8’s sweeper thread)', async () => {
     const { oneGc, twoGcs } = await runNodeJson<{ oneGc: number[]; twoGcs: number[] }>(['test/fixtures/sweeper.cjs']);
-    expect(Math.min(...oneGc)).toBeLessThan(0.5);
+    // After one GC the share back is a race with the sweeper thread: often
+    // near 0 on a busy machine, all of it on a quiet one (a fresh-clone CI
+    // run saw 1.03 in all 10 trials), so it is shown, not asserted.
+    console.log(`share of 20 MB of dropped Buffers back after one GC, 10 trials: ${oneGc.map((x) => x.toFixed(2)).join(' ')}`);
     // Each 1 KB Buffer held 1,024 bytes and its bookkeeping: all of it came back, every time.
     expect(Math.min(...twoGcs)).toBeGreaterThan(1);
   });
