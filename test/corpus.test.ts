@@ -6,6 +6,7 @@
 // `npm run bench` prints the full confusion matrix (bench/verdicts.mjs).
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Diagnosis } from '../src/diagnose/diagnose-types';
 
 interface Case {
   file: string;
@@ -15,6 +16,7 @@ interface Case {
   durationMs: number;
   verdict: string;
   summary: string;
+  diagnosis: Diagnosis;
   right: boolean;
   changes: number;
   firstVerdictAtMs: number | null;
@@ -82,6 +84,22 @@ describe('diagnose() over the corpus', () => {
     const share = (some: Case[]): number => some.filter((c) => c.right).length / some.length;
     expect(share(cases)).toBeGreaterThanOrEqual(0.6);
     expect(share(cases.filter((c) => c.durationMs >= 60_000))).toBeGreaterThanOrEqual(0.8);
+  });
+
+  // A leak found with no full collection in the window's last third rests
+  // either on a rise larger than any fall (nothing was seen to give back as
+  // much) or on a reading after an earlier full collection above an earlier
+  // low; the summary must name the one it rested on.
+  it('says what a leak with no late full collection rests on, truthfully', () => {
+    const late = cases.filter((c) => LEAKS.includes(c.verdict) && /No full garbage collection has run since|The last full garbage collection/.test(c.summary));
+    const wrongWords = late.filter((c) => {
+      const e = c.diagnosis.evidence;
+      const held = (c.verdict === 'v8-leak' ? e.v8Used : (e.inUse ?? e.nativeResident))!.held;
+      const saysNothingGaveBack = c.summary.includes('no collection in the window ever gave back that much');
+      return saysNothingGaveBack !== held.rise >= 1.5 * held.largestFall;
+    });
+    expect(wrongWords.map(describeCase)).toEqual([]);
+    expect(late.filter((c) => c.summary.includes('The last full garbage collection')).length).toBeGreaterThan(0);
   });
 
   it('changes a Sampler’s verdict at most once after its first, sampling every second', () => {

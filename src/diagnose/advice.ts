@@ -6,7 +6,7 @@
 import { allocator } from '../core/allocator';
 import type { Evidence, Finding, Verdict } from './diagnose-types';
 import type { MallocSetting } from '../core/malloc-settings';
-import { keptRise, leakPace } from './findings';
+import { keptRise, leakPace, RISE_OVER_FALLS } from './findings';
 import type { SeriesEvidence } from './series';
 import { formatDayProjection, formatMB, formatRate, formatSpan } from './words';
 
@@ -37,12 +37,19 @@ function riseWords(s: SeriesEvidence, windowMs: number, afterFull: boolean): str
   );
 }
 
-/** How many full collections the rise survived, in words. */
+/** How many full collections the rise survived, in words: the evidence the finding rested on. */
 function collectedWords(e: Evidence, s: SeriesEvidence): string {
-  const late = s.held.collections[2];
+  const h = s.held;
   if (e.fullGcs === null) return '';
-  if (late > 0) return ` It held through ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}.`;
-  return ' No full garbage collection has run since it rose, but no collection in the window ever gave back that much.';
+  if (h.collections[2] > 0) return ` It held through ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}.`;
+  if (h.rise >= RISE_OVER_FALLS * h.largestFall) return ' No full garbage collection has run since it rose, but no collection in the window ever gave back that much.';
+  // Otherwise a reading after an earlier full collection stood above an earlier low (confirmedGrowth).
+  const cg = h.confirmedGrowth;
+  if (cg === null || h.lastConfirmed === null) return ' No full garbage collection has run since it rose.';
+  return (
+    ` The last full garbage collection, ${formatSpan(h.lastConfirmed.at * 1000)} into the window, left it ${formatMB(cg.bytes)} above its lowest earlier reading;` +
+    ' none has run since, so the rest of the rise may still be garbage.'
+  );
 }
 
 /** Whether in-use grows in step with V8's external memory (Buffers, ArrayBuffers). */

@@ -34,7 +34,7 @@ export function thresholdScore(ratio: number): number {
  * garbage) only when it is this many times larger than any fall the series
  * made in the window: no collection was ever seen to give that much back.
  */
-const RISE_OVER_FALLS = 1.5;
+export const RISE_OVER_FALLS = 1.5;
 
 /** Indices of the first sample at or after each time in `times` (ms), each once. */
 export function samplesAfter(samples: readonly MemorySample[], times: readonly number[]): number[] {

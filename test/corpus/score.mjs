@@ -32,6 +32,7 @@ export function scoreCorpus(traces, { timeline = false, every = 1, intervals = i
         verdict: r.final.verdict,
         confidence: r.final.confidence,
         summary: r.final.summary,
+        diagnosis: r.final,
         right: r.final.verdict === trace.label,
         firstVerdictAtMs: r.firstVerdictAtMs,
         rightFromMs: r.rightFromMs,
