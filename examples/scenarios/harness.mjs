@@ -4,7 +4,7 @@
 // words, or as one JSON line with --json (what the tests read);
 // --samples FILE also writes the samples, one JSON object a line;
 // --collect-every MS has the Sampler run its own full collections
-// (collectEveryMs) before samples, at most that often.
+// (collectEveryMs) right after samples, at most that often.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Sampler, sample } from 'mallinfo';
