@@ -116,7 +116,9 @@ describe('mallinfo attach: verdicts, and nothing left behind', () => {
     expect(Object.values(during).every((n) => n >= 1), JSON.stringify(during)).toBe(true);
     const second = await again;
     expect(second.code).toBe(0);
-    expect(lastJsonLine(second.stdout).diagnosis.evidence.notes.join(' ')).toMatch(/full collections run by the Sampler/);
+    // At least one of its own collections ran (how many fit in 2 s depends on the machine's load;
+    // test/sampler-collect.test.ts checks what the diagnosis makes of three or more).
+    expect(lastJsonLine(second.stdout).diagnosis.evidence.forcedCollections).toBeGreaterThanOrEqual(1);
     const after = await targetState(t);
     expect(after.resources).toEqual(before.resources);
     expect(after.listeners).toEqual(before.listeners);
