@@ -32,6 +32,9 @@ await runScenario({
   name: 'steady-gzip-service',
   expected: 'stable',
   undecided: "V8's heap creeps between full collections, and 30 s may hold none to show it comes back",
+  passiveUnreliable:
+    'wrong in 1 of 6 measured runs (native-leak 0.90, in CI): its cache of gzip\'ed pages fills during the window, ' +
+    'which the garbage a passive Sampler sees cannot tell from a leak; with collectEveryMs it was stable 5 of 5',
   about: 'gzip’ed JSON pages from a bounded cache of 300, under 4 keep-alive clients for 30 s, sampled every 500 ms',
   intervalMs: 500,
   workload: () => clientLoop(service.port, { durationMs: 30_000, concurrency: 4, thinkMs: 1, headers: { 'accept-encoding': 'gzip' } }),
