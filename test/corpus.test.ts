@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../src/diagnose/diagnose-types';
+import { RISE_OVER_FALLS } from '../src/diagnose/findings';
 
 interface Case {
   file: string;
@@ -96,7 +97,7 @@ describe('diagnose() over the corpus', () => {
       const e = c.diagnosis.evidence;
       const held = (c.verdict === 'v8-leak' ? e.v8Used : (e.inUse ?? e.nativeResident))!.held;
       const saysNothingGaveBack = c.summary.includes('no collection in the window ever gave back that much');
-      return saysNothingGaveBack !== held.rise >= 1.5 * held.largestFall;
+      return saysNothingGaveBack !== held.rise >= RISE_OVER_FALLS * held.largestFall;
     });
     expect(wrongWords.map(describeCase)).toEqual([]);
     expect(late.filter((c) => c.summary.includes('The last full garbage collection')).length).toBeGreaterThan(0);
