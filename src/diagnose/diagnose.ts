@@ -184,8 +184,12 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   }
   evidence.forcedCollections = forced.length;
   if (exact) {
+    // What they cost, said beside what they bought: the pauses are the program's.
+    const pausedMs = forced.reduce((sum, c) => sum + (c.durationMs ?? 0), 0);
+    const share = window.durationMs > 0 ? ` (${((100 * pausedMs) / window.durationMs).toFixed(1)} % of the window)` : '';
     evidence.notes.push(
-      `${forced.length} full collections run by the Sampler (collectEveryMs), ${exact.length} full collections in all: the floors are the readings right after them, which hold live memory only.`,
+      `${forced.length} full collections run by the Sampler (collectEveryMs), ${exact.length} full collections in all: the floors are the readings right after them, which hold live memory only. ` +
+        `The Sampler's collections paused the program ${Math.round(pausedMs)} ms in all${share}.`,
     );
   }
   if (fullGcTimes === null) {

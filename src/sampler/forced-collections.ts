@@ -17,29 +17,48 @@ import { collectGarbage } from '../core/gc';
 import { sampleHeap } from '../core/sample';
 import type { Collection } from '../diagnose/collections';
 
-/** Runs two full collections at most once per `everyMs`. */
+/**
+ * Runs two full collections at most once per `everyMs`, and no more often
+ * than keeps their pauses within `maxPauseShare` of wall time: after a
+ * collection that paused the program p ms, the next waits at least
+ * p / maxPauseShare ms. A pause grows with the heap (15–30 ms per 10 MB),
+ * so a large heap is collected less often instead of paused for most of
+ * the run.
+ */
 export class ForcedCollections {
   private lastAt = Number.NEGATIVE_INFINITY;
+  private lastPauseMs = 0;
 
-  constructor(private readonly everyMs: number) {}
+  constructor(
+    private readonly everyMs: number,
+    private readonly maxPauseShare: number,
+    private readonly collect: () => void = collectGarbage,
+  ) {}
 
   /** Forgets the last collection: the next tick collects. */
   reset(): void {
     this.lastAt = Number.NEGATIVE_INFINITY;
+    this.lastPauseMs = 0;
+  }
+
+  /** The least time from one collection's start to the next, ms: `everyMs`, or longer after a long pause. */
+  get gapMs(): number {
+    return Math.max(this.everyMs, this.lastPauseMs / this.maxPauseShare);
   }
 
   /**
-   * Collects when `everyMs` has passed since the last time and returns the
+   * Collects when the gap has passed since the last time and returns the
    * collection, with V8's used heap and malloc's in-use read right after
    * it; null when not due.
    */
   runIfDue(): Collection | null {
     const started = performance.now();
-    // Ticks land a little early or late: a tick due at the period counts.
-    if (started - this.lastAt < this.everyMs * 0.9) return null;
+    // Ticks land a little early or late: a tick due at the gap counts.
+    if (started - this.lastAt < this.gapMs * 0.9) return null;
     this.lastAt = started;
-    collectGarbage();
+    this.collect();
     const ended = performance.now();
+    this.lastPauseMs = ended - started;
     const inUse = sampleHeap().heap?.inUse ?? null;
     return { time: performance.timeOrigin + ended, kind: 'major', durationMs: ended - started, v8Used: getHeapStatistics().used_heap_size, inUse, forced: true };
   }

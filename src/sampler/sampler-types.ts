@@ -43,9 +43,19 @@ export interface SamplerOptions {
    * on a 2-vCPU machine, `npm run bench`), each recorded in
    * `collectionHistory()` with `forced: true`. Meant for tests, staging
    * and diagnosis runs (`mallinfo run --collect-every`), not a busy
-   * production server's hot path.
+   * production server's hot path. The pauses stay within `maxPauseShare`
+   * of wall time: a large heap is collected less often.
    */
   collectEveryMs?: number;
+  /**
+   * With `collectEveryMs`: the largest share of wall time the Sampler's own
+   * full collections may pause the program, greater than 0 and less than
+   * 1. Default 0.05 (5 %). After a collection that paused the program p
+   * ms, the next waits at least p / maxPauseShare ms (and at least
+   * `collectEveryMs`): on a 10 MB heap (~30 ms) every second still fits,
+   * on a 200 MB heap (~0.5 s) one every 10 s.
+   */
+  maxPauseShare?: number;
 }
 
 /** What the `slow` event reports. */

@@ -21,7 +21,7 @@ import { booleanOption, integerOption, fractionOption, optionsObject } from '../
 
 export type { SamplerEvents, SamplerOptions, SlowSampleEvent } from './sampler-types';
 
-const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare', 'collectEveryMs'] as const;
+const KNOWN = ['intervalMs', 'unref', 'history', 'signal', 'autoTrim', 'diagnose', 'maxCostShare', 'collectEveryMs', 'maxPauseShare'] as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Samples an async iterator buffers for a consumer that falls behind; older ones are dropped. */
 const MAX_QUEUED = 1000;
@@ -29,6 +29,8 @@ const MAX_QUEUED = 1000;
 const COLLECTIONS_KEPT = 4096;
 /** The verdict event's diagnosis runs at most this often, whatever the interval. */
 const VERDICT_CHECK_MS = 250;
+/** The default largest share of wall time the Sampler's own full collections may pause the program. */
+const DEFAULT_PAUSE_SHARE = 0.05;
 /** How often a tick that found a trim running looks again. */
 const TRIM_POLL_MS = 5;
 
@@ -89,7 +91,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.trimmer = AutoTrimmer.fromOption(opts.autoTrim, (event) => this.emit('trim', event));
     this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
     const everyMs = opts.collectEveryMs === undefined ? null : integerOption('options.collectEveryMs', opts.collectEveryMs, 0, 1, MAX_TIMER_MS);
-    this.forced = everyMs === null ? null : new ForcedCollections(everyMs);
+    const pauseShare = fractionOption('options.maxPauseShare', opts.maxPauseShare, DEFAULT_PAUSE_SHARE, 0, 1);
+    this.forced = everyMs === null ? null : new ForcedCollections(everyMs, pauseShare);
   }
 
   /**
