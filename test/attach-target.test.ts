@@ -62,6 +62,7 @@ describe('the attach command line', () => {
     expect(parseAttach(['1234'])).toEqual({ pid: 1234, durationMs: 30_000, intervalMs: 1000, collectEveryMs: null, trim: false, once: false, ndjson: undefined, html: undefined, quiet: false, json: false });
     expect(parseAttach(['--duration', '5s', '--interval=200ms', '--trim', '7', '--json'])).toMatchObject({ pid: 7, durationMs: 5000, intervalMs: 200, trim: true, json: true });
     expect(parseAttach(['7', '--collect-every', '2s'])).toMatchObject({ pid: 7, collectEveryMs: 2000 });
+    expect(parseAttach(['7', '--collect-every', 'off'])).toMatchObject({ pid: 7, collectEveryMs: null });
   });
 
   it.each([

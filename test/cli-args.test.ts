@@ -36,6 +36,18 @@ describe.concurrent('mallinfo run: arguments', () => {
     expect(run(['run', '--', '--odd-command'])).toEqual(['--odd-command']);
   });
 
+  it('collects every second by default; --collect-every takes a duration or off', () => {
+    const every = (argv: string[]) => {
+      const cli = parseCli(['run', ...argv, '--', 'node', 'app.js']);
+      if (cli.kind !== 'run') throw new Error('not run');
+      return cli.run.collectEveryMs;
+    };
+    expect(every([])).toBe(1000);
+    expect(every(['--collect-every', '2s'])).toBe(2000);
+    expect(every(['--collect-every', 'off'])).toBeNull();
+    expect(() => every(['--collect-every', 'Off'])).toThrow(/^--collect-every must be off or a duration/);
+  });
+
   it.each([
     [['run', '--bogus', '--', 'node', '-e', 'WRITE_MARKER'], "Unknown option '--bogus'"],
     [['run'], 'missing the command to run'],
@@ -45,7 +57,7 @@ describe.concurrent('mallinfo run: arguments', () => {
     [['run', '--interval=-1s', '--', 'node', '-e', 'WRITE_MARKER'], '--interval must be a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "-1s"'],
     [['run', '--interval', '--', 'node'], "Option '--interval <value>' argument missing"],
     [['run', '--ndjson', '', '--', 'node'], '--ndjson needs a file name'],
-    [['run', '--collect-every', '1', '--', 'node', '-e', 'WRITE_MARKER'], '--collect-every must be a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "1"'],
+    [['run', '--collect-every', '1', '--', 'node', '-e', 'WRITE_MARKER'], '--collect-every must be off or a duration from 10ms, with its unit (500ms, 1s, 10s, 2m), got "1"'],
     [['walk'], 'unknown command "walk": expected run, report or attach'],
     [['report'], 'missing the file: mallinfo report <samples.ndjson>'],
     [['report', 'a.ndjson', '--quiet'], "Unknown option '--quiet'"],

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
-import { parseInterval, UsageError } from './args';
+import { parseCollectEvery, parseInterval, UsageError } from './args';
 
 /** Parsed `mallinfo attach`. */
 export interface AttachArgs {
@@ -62,7 +62,7 @@ export function parseAttach(argv: readonly string[]): AttachArgs {
     pid: Number(pid),
     durationMs: values.duration === undefined ? DEFAULT_DURATION_MS : parseInterval(values.duration, '--duration'),
     intervalMs: values.interval === undefined ? DEFAULT_INTERVAL_MS : parseInterval(values.interval),
-    collectEveryMs: values['collect-every'] === undefined ? null : parseInterval(values['collect-every'], '--collect-every'),
+    collectEveryMs: parseCollectEvery(values['collect-every'], null),
     trim: values.trim ?? false,
     once: values.once ?? false,
     ndjson: values.ndjson,
