@@ -59,7 +59,8 @@ describe.concurrent('mallinfo run: the verdict', () => {
     expect(diagnosis.verdict, diagnosis.summary).toBe('v8-leak');
     expect(diagnosis.evidence.notes.join(' ')).toMatch(/full collections run by the Sampler/);
     const forced = readRecords(ndjson).filter((r) => r.type === 'gc' && r.forced === true);
-    expect(forced.length).toBeGreaterThanOrEqual(8);
+    // Every 500 ms while their pauses stay under 5 % of the time: fewer when a loaded machine makes them longer.
+    expect(forced.length).toBeGreaterThanOrEqual(3);
     expect(forced[0]).toMatchObject({ kind: 'major', forced: true, v8Used: expect.any(Number), inUse: expect.any(Number) });
     // The saved file gives the same verdict.
     const report = await runCli(['report', ndjson, '--json']);

@@ -63,7 +63,8 @@ describe('Sampler collectEveryMs', () => {
     expect(nativeLeak.verdict, nativeLeak.summary).toBe('native-leak');
     expect(sawtooth.verdict, sawtooth.summary).toBe('stable');
     for (const r of [v8Leak, nativeLeak, sawtooth]) {
-      expect(r.forced).toBeGreaterThanOrEqual(10);
+      // ~16 in 8 s; fewer where a loaded machine makes the pauses long enough for the 5 % budget to space them.
+      expect(r.forced).toBeGreaterThanOrEqual(5);
       expect(r.notes.join(' ')).toMatch(/full collections run by the Sampler \(collectEveryMs\)/);
       // And what they cost: within the default pause budget (5 %, and the 10 % early a tick may come).
       const share = /paused the program \d+ ms in all \((\d+\.\d) % of the window\)/.exec(r.notes.join(' '));
