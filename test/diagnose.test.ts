@@ -384,14 +384,34 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     expect(d.confidence).toBeGreaterThan(0.6);
   });
 
+  it('calls a leak only when the whole 95 % interval of its pace is at a leak pace: the mirror of a flat claim', () => {
+    // Readings of a floor rising 1.6 MiB over the 39 s window (just past leakMinBytes), scattered ±0.8 MiB.
+    const floor = (perWindow: number, scatter: number) => (i: number): number => 10 * MiB + (i * perWindow * MiB) / 39 + (((i * 7919) % 7) - 3) * (scatter / 3) * MiB;
+    const judge = (f: (i: number) => number) => {
+      const list = swinging(f);
+      return diagnose(list, { collections: forcedAt(list, f, 1) });
+    };
+    const unsure = judge(floor(1.6, 0.8));
+    expect(unsure.verdict, unsure.summary).toBe('insufficient-data');
+    expect(unsure.summary).toMatch(/its pace may still be under a leak's: its 95 % interval reaches down to 0\.\d MB\/min, and a leak verdict needs all of it at 1\.\d MB\/min or more/);
+    // The same pace read without scatter, or four times as fast with it: a leak.
+    expect(judge(floor(1.6, 0)).verdict).toBe('native-leak');
+    expect(judge(floor(6, 0.8)).verdict).toBe('native-leak');
+  });
+
   it('sees a leak through a working set the program holds for a while and drops (live, so in the readings too)', () => {
     // A pile of 0–7.5 MB of live Buffers, dropped every 6 s, over a floor rising 3 MB a minute.
     const floor = (i: number): number => 10 * MiB + (i * 3 * MiB) / 60;
     const live = (i: number): number => floor(i) + (i % 6) * 1.5 * MiB;
-    const list = samples(60, (i) => ({ inUse: live(i) + ((i * 7919) % 13) * 2 * MiB }));
-    const d = diagnose(list, { collections: forcedAt(list, live, 1) });
+    const over = (n: number) => {
+      const list = samples(n, (i) => ({ inUse: live(i) + ((i * 7919) % 13) * 2 * MiB }));
+      return diagnose(list, { collections: forcedAt(list, live, 1) });
+    };
+    // After a minute the pace's interval still reaches below a leak's pace (the pile swings 2.5 times the minute's rise); after 90 s it does not.
+    expect(over(60).verdict).toBe('insufficient-data');
+    const d = over(90);
     expect(d.verdict, d.summary).toBe('native-leak');
-    expect(d.evidence.forcedCollections).toBe(60);
+    expect(d.evidence.forcedCollections).toBe(90);
     // The same working set over a level floor: stable.
     const level = (i: number): number => 10 * MiB + (i % 6) * 1.5 * MiB;
     const flat = samples(60, (i) => ({ inUse: level(i) + ((i * 7919) % 13) * 2 * MiB }));

@@ -141,8 +141,9 @@ export function leakPace(h: HeldGrowth, afterFullCollectionsOnly: boolean): Tren
 /**
  * A leak, from what stayed after collections. Rising: over the last two
  * thirds of the window the floor rises at a leak's pace (`leakMinBytes` or
- * more over a window), surely (the lower end of Sen's 95 % interval above
- * 0); the lows of the thirds rose (it did not come back) by more than half
+ * more over a window), surely (the lower end of Sen's 95 % interval at that
+ * pace or more: the mirror of a flat claim, whose upper end must be below
+ * it); the lows of the thirds rose (it did not come back) by more than half
  * the garbage the series carries; and a collection (or a fall of the series
  * itself) in the last third confirms it — without one, only a rise larger
  * than any recent fall counts, and weakly (score at most 0.6). Unclear: a
@@ -158,7 +159,11 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   const confirmedPace = h.lateConfirmedPace ?? (how.afterFullCollectionsOnly ? h.confirmedPace : null);
   const late = leakPace(h, how.afterFullCollectionsOnly);
   const growth = late === null ? 0 : late.slope * seconds;
-  const sure = late !== null && late.slopeLow > 0;
+  // The mirror of surelyBelow: the whole interval at a leak's pace or more.
+  // A lower end merely above 0 let readings that scatter (clusters of full
+  // collections a few seconds apart, each with its own floating garbage)
+  // call a rise just past leakMinBytes a leak.
+  const sure = late !== null && late.slopeLow * seconds >= t.leakMinBytes;
   const cameBack = h.rise > 0 && h.lateRise > 0;
   // The garbage a floor may carry: what the readings after collections
   // scatter around their own line when the pace comes from them, else what
@@ -205,6 +210,8 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
     else if (how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull)
       why = 'no full garbage collection has confirmed it: dead objects pile up in the heap until one runs';
+    else if (!sure && late !== null && late.slopeLow > 0)
+      why = `its pace may still be under a leak's: its 95 % interval reaches down to ${formatRate(late.slopeLow / 1000, durationMs)}, and a leak verdict needs all of it at ${formatRate(t.leakMinBytes / durationMs, durationMs)} or more (leakMinBytes over the window)`;
     else if (!sure) why = `its floor swings too much to tell yet whether it still rises (it stands up to ${formatMB(h.amplitude)} above it)`;
     else if (!(beyondNoise || confirmedByFull)) why = `that is within the ${formatMB(noise)} of garbage and work in flight its floor carries`;
     else why = 'nothing confirms it yet: no collection since, and collections have given back as much before';
