@@ -42,7 +42,8 @@ function variant(file, name, value) {
   cpSync(join(repo, 'package.json'), join(root, 'package.json'));
   if (name) {
     const path = join(root, 'lib', 'diagnose', file);
-    const pattern = new RegExp(`(const ${name} = )[^;]+;`);
+    // `const X = …;`, or `exports.X = …;` for an exported one (not its `= void 0` declaration).
+    const pattern = new RegExp(`((?:const |exports\\.)${name} = )(?!void 0)[^;]+;`);
     const source = readFileSync(path, 'utf8');
     if (!pattern.test(source)) throw new Error(`${name} is not a constant of lib/diagnose/${file}`);
     writeFileSync(path, source.replace(pattern, `$1${value};`));
