@@ -48,6 +48,12 @@ describe('Sampler collectEveryMs', () => {
     expect(forced.at(-1)!.v8Used!).toBeLessThan(sample().v8.used);
   });
 
+  it("leaves no global gc() behind for the program's later vm contexts and worker threads", async () => {
+    const r = await runNodeJson<{ forced: number; main: string; context: string; worker: string }>(['test/fixtures/gc-flag.mjs'], { timeoutMs: 30_000 });
+    expect(r.forced).toBeGreaterThanOrEqual(1);
+    expect(r).toMatchObject({ main: 'undefined', context: 'undefined', worker: 'undefined' });
+  });
+
   it('runs no collection of its own without the option', async () => {
     const sampler = new Sampler({ intervalMs: 10 }).start();
     await delay(200);

@@ -23,7 +23,14 @@ export function getGc(): () => void {
       // The flag only affects contexts created after it is set; it is per
       // process, and each isolate (worker thread) gets its own function.
       setFlagsFromString('--expose-gc');
-      gcFunction = runInNewContext('gc') as () => void;
+      try {
+        gcFunction = runInNewContext('gc') as () => void;
+      } finally {
+        // Set back at once: left on, every vm context and worker thread the
+        // program made later would find a global gc() it never asked for
+        // (mallinfo run collects in every watched process).
+        setFlagsFromString('--no-expose-gc');
+      }
     }
   }
   return gcFunction;
