@@ -2,7 +2,10 @@
 // Sampler at a short interval. Verdict changes are timed as they happen;
 // at the end the diagnosis over the whole history is printed in plain
 // words, or as one JSON line with --json (what the tests read);
-// --samples FILE also writes the samples, one JSON object a line;
+// --samples FILE also writes the samples, one JSON object a line, and the
+// collections the Sampler saw to FILE.collections.json (what diagnose()
+// needs besides the samples to judge the run again: diagnose(samples,
+// { collections }));
 // --collect-every MS has the Sampler run its own full collections
 // (collectEveryMs) right after samples, at most that often.
 import { spawnSync } from 'node:child_process';
@@ -45,6 +48,7 @@ export async function runScenario({ name, expected, alsoRight = [], undecided = 
   const samplesFile = process.argv.indexOf('--samples');
   if (samplesFile > 0) {
     writeFileSync(process.argv[samplesFile + 1], sampler.history().map((s) => JSON.stringify(s)).join('\n') + '\n');
+    writeFileSync(`${process.argv[samplesFile + 1]}.collections.json`, JSON.stringify(sampler.collectionHistory()));
   }
   const last = changes[changes.length - 1];
   const result = {
