@@ -160,9 +160,9 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   const late = leakPace(h, how.afterFullCollectionsOnly);
   const growth = late === null ? 0 : late.slope * seconds;
   // The mirror of surelyBelow: the whole interval at a leak's pace or more.
-  // A lower end merely above 0 let readings that scatter (clusters of full
-  // collections a few seconds apart, each with its own floating garbage)
-  // call a rise just past leakMinBytes a leak.
+  // A lower end merely above 0 let a scattered pace (a steady service's
+  // full collections in three clusters) call a rise just past
+  // leakMinBytes a leak.
   const sure = late !== null && late.slopeLow * seconds >= t.leakMinBytes;
   const cameBack = h.rise > 0 && h.lateRise > 0;
   // The garbage a floor may carry: what the readings after collections

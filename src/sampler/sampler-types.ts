@@ -42,7 +42,7 @@ export interface SamplerOptions {
    * one V8 runs itself: 15–30 ms per 10 MB of heap, ~0.35–0.6 s for 200 MB
    * on a 2-vCPU machine, `npm run bench`), each recorded in
    * `collectionHistory()` with `forced: true`. Meant for tests, staging
-   * and diagnosis runs (`mallinfo run --collect-every`), not a busy
+   * and diagnosis runs (`mallinfo run` collects every second by default), not a busy
    * production server's hot path. The pauses stay within `maxPauseShare`
    * of wall time: a large heap is collected less often.
    */
@@ -52,8 +52,8 @@ export interface SamplerOptions {
    * full collections may pause the program, greater than 0 and less than
    * 1. Default 0.05 (5 %). After a collection that paused the program p
    * ms, the next waits at least p / maxPauseShare ms (and at least
-   * `collectEveryMs`): on a 10 MB heap (~30 ms) every second still fits,
-   * on a 200 MB heap (~0.5 s) one every 10 s.
+   * `collectEveryMs`): on a 10 MB heap (15–30 ms) every second still
+   * fits, on a 200 MB heap (0.35–0.6 s) one every 7–12 s.
    */
   maxPauseShare?: number;
 }
