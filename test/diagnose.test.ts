@@ -374,6 +374,10 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     const d = diagnose(list, { collections: forcedAt(list, floor) });
     expect(d.verdict).toBe('stable');
     expect(d.evidence.notes.join(' ')).toMatch(/13 full collections run by the Sampler/);
+    // Their pauses, 4 ms each: 52 ms of the 39 s window; with one untimed, no sum that counts it as 0.
+    expect(d.evidence.notes.join(' ')).toMatch(/paused the program 52 ms in all \(0\.1 % of the window\)/);
+    const untimed = forcedAt(list, floor).map((c, i) => (i === 0 ? { ...c, durationMs: null } : c));
+    expect(diagnose(list, { collections: untimed }).evidence.notes.join(' ')).not.toMatch(/paused the program/);
   });
 
   it('and a floor rising 8 MB a minute under them is a native leak, confirmed', () => {

@@ -184,12 +184,15 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   }
   evidence.forcedCollections = forced.length;
   if (exact) {
-    // What they cost, said beside what they bought: the pauses are the program's.
+    // What they cost, said beside what they bought: the pauses are the
+    // program's. Only when every one was timed (collections passed in may
+    // carry durationMs: null), never a sum that counts an unknown as 0.
+    const timed = forced.every((c) => c.durationMs !== null);
     const pausedMs = forced.reduce((sum, c) => sum + (c.durationMs ?? 0), 0);
     const share = window.durationMs > 0 ? ` (${((100 * pausedMs) / window.durationMs).toFixed(1)} % of the window)` : '';
+    const cost = timed ? ` The Sampler's collections paused the program ${Math.round(pausedMs)} ms in all${share}.` : '';
     evidence.notes.push(
-      `${forced.length} full collections run by the Sampler (collectEveryMs), ${exact.length} full collections in all: the floors are the readings right after them, which hold live memory only. ` +
-        `The Sampler's collections paused the program ${Math.round(pausedMs)} ms in all${share}.`,
+      `${forced.length} full collections run by the Sampler (collectEveryMs), ${exact.length} full collections in all: the floors are the readings right after them, which hold live memory only.${cost}`,
     );
   }
   if (fullGcTimes === null) {

@@ -60,6 +60,6 @@ export class ForcedCollections {
     const ended = performance.now();
     this.lastPauseMs = ended - started;
     const inUse = sampleHeap().heap?.inUse ?? null;
-    return { time: performance.timeOrigin + ended, kind: 'major', durationMs: ended - started, v8Used: getHeapStatistics().used_heap_size, inUse, forced: true };
+    return { time: performance.timeOrigin + ended, kind: 'major', durationMs: this.lastPauseMs, v8Used: getHeapStatistics().used_heap_size, inUse, forced: true };
   }
 }
