@@ -131,7 +131,7 @@ describe('diagnose() over the collecting corpus (collectEveryMs)', () => {
     expect(bad.map(describeCase)).toEqual([]);
   });
 
-  // Measured on 66 traces, 236 cases: 219 right (93 %), none wrong, the rest
+  // Measured on 66 traces, 236 cases: 216 right (91.5 %), none wrong, the rest
   // "no verdict yet" (worker threads' garbage, which the main thread's
   // collections do not reach). These bounds keep it there.
   it('is right in nine of ten cases, wrong in at most 1 %', () => {

@@ -422,6 +422,22 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     expect(diagnose(flat, { collections: forcedAt(flat, level, 1) }).verdict).toBe('stable');
   });
 
+  it('counts each of them once, not again for the two GCs V8 reports for it', () => {
+    // As a Sampler records them: its own record, and V8's gc entries for the two GCs it ran, ending within its pause.
+    const floor = (i: number): number => 10 * MiB + ((i * 7919) % 5) * 0.2 * MiB;
+    const list = swinging(floor);
+    const forced = forcedAt(list, floor, 1);
+    const own = forced.flatMap((c) => [-3, 0].map((dt) => ({ ...c, time: c.time + dt, forced: undefined })));
+    const ownV8 = { time: list[20].time + 500, kind: 'major' as const, durationMs: 6, v8Used: 5 * MiB, inUse: 30 * MiB };
+    const once = diagnose(list, { collections: [...forced, ownV8] });
+    const reported = diagnose(list, { collections: [...own, ownV8, ...forced] });
+    expect(reported.evidence.notes.join(' ')).toMatch(/40 full collections run by the Sampler \(collectEveryMs\), 41 full collections in all/);
+    expect(reported.evidence.fullGcs).toBe(41);
+    // The same evidence: three records of one reading would have narrowed the pace's interval as if they were three readings.
+    expect(reported.evidence.inUse).toEqual(once.evidence.inUse);
+    expect(reported.verdict).toBe(once.verdict);
+  });
+
   it('refuses a collection whose forced is anything but true, naming it', () => {
     const list = samples(30, () => ({ inUse: 10 * MiB }));
     const c = { time: list[3].time, kind: 'major' as const, durationMs: 4, v8Used: 5 * MiB, inUse: 10 * MiB, forced: 'yes' };

@@ -123,3 +123,35 @@ export function throttledCollections(send: (c: Collection) => void, minGapMs = 1
     send(c);
   };
 }
+
+/**
+ * The collections without the GCs that a forced collection ran itself: the
+ * Sampler records a forced collection once, and V8 reports each of its two
+ * GCs too. Counted three times, one reading of live memory would weigh as
+ * three independent ones (Sen's interval assumes independent points, and
+ * pairs a few ms apart add slopes of nothing but noise). A GC is a forced
+ * collection's own when it ended within that collection's pause.
+ */
+export function withoutForcedOwnGcs(collections: readonly Collection[]): Collection[] {
+  const pauses = collections
+    .filter((c) => c.forced === true)
+    .map((c) => ({ from: c.time - (c.durationMs ?? 0) - OWN_GC_SLACK_MS, to: c.time + OWN_GC_SLACK_MS }))
+    .sort((a, b) => a.from - b.from);
+  if (pauses.length === 0) return [...collections];
+  return collections.filter((c) => {
+    if (c.forced === true) return true;
+    // The last pause that began at or before this GC ended: pauses do not overlap.
+    let lo = 0;
+    let hi = pauses.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pauses[mid].from <= c.time) lo = mid;
+      else hi = mid - 1;
+    }
+    const p = pauses[lo];
+    return !(p.from <= c.time && c.time <= p.to);
+  });
+}
+
+/** Clock slack when matching a GC's end to a forced collection's pause, ms: both are read from performance.now(). */
+const OWN_GC_SLACK_MS = 1;

@@ -166,9 +166,14 @@ export interface Evidence {
    * samples themselves (a lower bound), used when collection times are not given.
    */
   gcs: number;
-  /** Full garbage collections in the window, from `options.collections` or `options.fullGcTimes`; null when neither is given. */
+  /**
+   * Full garbage collections in the window, from `options.collections` or
+   * `options.fullGcTimes`; null when neither is given. A forced collection
+   * (`collectEveryMs`) counts once: the two GCs V8 reports for it, which
+   * end within its pause, are not counted again (nor read again).
+   */
   fullGcs: number | null;
-  /** All garbage collections in the window (any kind), from `options.collections`; null when not given. */
+  /** All garbage collections in the window (any kind), from `options.collections`, a forced one once; null when not given. */
   collections: number | null;
   /**
    * Of those, the full collections the Sampler ran itself (`collectEveryMs`,

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { adviceFor, summaryFor } from './advice';
-import type { Collection } from './collections';
+import { withoutForcedOwnGcs, type Collection } from './collections';
 import { resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose-options';
 import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, SampleWindow, Verdict } from './diagnose-types';
 import { invalidType } from '../core/errors';
@@ -125,7 +125,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   // the events after which a level counts as held. Without collection
   // records, the full-collection times if given, else the falls of v8.used.
   const inWindow = (t: number): boolean => t >= window.start && t <= window.end;
-  const collections = opts.collections?.filter((c) => inWindow(c.time)) ?? null;
+  const collections = opts.collections ? withoutForcedOwnGcs(opts.collections.filter((c) => inWindow(c.time))) : null;
   // With the Sampler's own full collections (collectEveryMs) often enough,
   // the readings after full collections (its own and V8's) are live memory,
   // with no garbage to allow for: they alone are the floors. V8's own count
@@ -145,6 +145,8 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
       const value = pick(c);
       return value === null ? [] : [{ at: toSeconds(c.time), value }];
     });
+    // Oldest first: a Sampler records its own collection before V8's entries for earlier GCs reach it.
+    list.sort((a, b) => a.at - b.at);
     // Exact only where the Sampler's collections read this series (no in-use without allocator statistics).
     return { exact: exact !== null && list.length >= MIN_FORCED, events, readings: list };
   };

@@ -92,3 +92,25 @@ describe('thin', () => {
     expect(() => thin(t, t.intervalMs / 2)).toThrow(RangeError);
   });
 });
+
+describe('thinForced', () => {
+  it('drops a forced collection a slower Sampler would not have run, and the two GCs V8 reported for it', async () => {
+    const { thinForced } = (await import('./replay.mjs')) as { thinForced: (c: object[], ms: number) => { time: number; forced?: true }[] };
+    const forcedAt = (t: number) => [
+      { time: t - 12, kind: 'major', durationMs: 6 },
+      { time: t, kind: 'major', durationMs: 6 },
+      { time: t, kind: 'major', durationMs: 15, forced: true },
+    ];
+    const own = { time: 1500, kind: 'major', durationMs: 8 };
+    const kept = thinForced([...forcedAt(1000), own, ...forcedAt(2000), ...forcedAt(3000)], 2000);
+    expect(kept.map((c) => [c.time, c.forced === true])).toEqual([
+      [988, false],
+      [1000, false],
+      [1000, true],
+      [1500, false],
+      [2988, false],
+      [3000, false],
+      [3000, true],
+    ]);
+  });
+});

@@ -32,12 +32,19 @@ export function asCollections(gcs) {
  */
 export function thinForced(collections, intervalMs) {
   let last = Number.NEGATIVE_INFINITY;
-  return collections.filter((c) => {
+  const dropped = [];
+  const kept = collections.filter((c) => {
     if (c.forced !== true) return true;
-    if (c.time - last < 0.9 * intervalMs) return false;
+    if (c.time - last < 0.9 * intervalMs) {
+      dropped.push(c);
+      return false;
+    }
     last = c.time;
     return true;
   });
+  // A collection not run has no GCs either: drop the two V8 reported for it (those that ended within its pause).
+  const ranIn = (g, c) => g.time >= c.time - (c.durationMs ?? 0) - 1 && g.time <= c.time + 1;
+  return kept.filter((g) => g.forced === true || !dropped.some((c) => ranIn(g, c)));
 }
 
 /** Keeps every k-th sample so that they are about `intervalMs` apart. */
