@@ -31,7 +31,9 @@ export interface Collection {
    * True for a full collection the Sampler ran itself (`collectEveryMs`):
    * two in a row, then a sample, so `v8Used` and `inUse` are live memory
    * (no dead objects, no Buffers waiting for V8's sweeper). Absent for the
-   * collections V8 chose to run.
+   * collections V8 chose to run. V8's own entries for its two GCs are
+   * recorded too (kind `'major'`, ending within this one's `durationMs`):
+   * count either them or this record, not both, as `diagnose()` does.
    */
   forced?: true;
 }
