@@ -439,6 +439,20 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
     expect(reported.verdict).toBe(once.verdict);
   });
 
+  it("reads in-use after them only, not after V8's own full collections, whose dead Buffers V8's sweeper has not yet freed", () => {
+    // 8 s at 250 ms, collecting every 500 ms, as test/fixtures/collect-every.mjs sawtooth: a working set of 2.4 MB from the first tick on, read
+    // by the Sampler (creeping 0.1 MB); four of V8's own full collections late in the window read in-use 60–70 MB higher.
+    const floor = (i: number): number => (i === 0 ? 7.6 * MiB : 10 * MiB + i * 4096);
+    const list = samples(33, (i) => ({ inUse: floor(i) + ((i * 7919) % 13) * 2 * MiB }), 250);
+    const forced = forcedAt(list, floor, 2);
+    const v8Chose = [22, 26, 28, 30].map((i, k) => ({ time: list[i].time + 125, kind: 'major' as const, durationMs: 6, v8Used: 5 * MiB, inUse: (70 - 3 * k) * MiB }));
+    const d = diagnose(list, { collections: [...forced, ...v8Chose] });
+    expect(d.verdict, d.summary).toBe('stable');
+    expect(d.evidence.fullGcs).toBe(forced.length + 4);
+    // In-use's floors are the forced readings alone: the same as without V8's collections.
+    expect(d.evidence.inUse).toEqual(diagnose(list, { collections: forced }).evidence.inUse);
+  });
+
   it('refuses a collection whose forced is anything but true, naming it', () => {
     const list = samples(30, () => ({ inUse: 10 * MiB }));
     const c = { time: list[3].time, kind: 'major' as const, durationMs: 4, v8Used: 5 * MiB, inUse: 10 * MiB, forced: 'yes' };
