@@ -4,6 +4,7 @@
 // at most one per 100 ms, like the Sampler's CollectionLog), a diagnosis
 // after each sample (`every` thins that to save time) and a VerdictTracker
 // for the verdict event.
+import { withoutForcedOwnGcs } from '../../lib/diagnose/collections.js';
 import { diagnose } from '../../lib/diagnose/diagnose.js';
 import { VerdictTracker } from '../../lib/sampler/verdict-tracker.js';
 
@@ -42,9 +43,9 @@ export function thinForced(collections, intervalMs) {
     last = c.time;
     return true;
   });
-  // A collection not run has no GCs either: drop the two V8 reported for it (those that ended within its pause).
-  const ranIn = (g, c) => g.time >= c.time - (c.durationMs ?? 0) - 1 && g.time <= c.time + 1;
-  return kept.filter((g) => g.forced === true || !dropped.some((c) => ranIn(g, c)));
+  // A collection not run has no GCs either: drop the two V8 reported for it (those that ended within its pause, as diagnose() tells them).
+  const ranAnyway = new Set(withoutForcedOwnGcs([...kept.filter((c) => c.forced !== true), ...dropped]));
+  return kept.filter((c) => c.forced === true || ranAnyway.has(c));
 }
 
 /** Keeps every k-th sample so that they are about `intervalMs` apart. */
