@@ -131,12 +131,13 @@ describe('diagnose() over the collecting corpus (collectEveryMs)', () => {
     expect(bad.map(describeCase)).toEqual([]);
   });
 
-  // Measured on 66 traces, 236 cases: 216 right (91.5 %), none wrong, the rest
+  // Measured on 66 traces, 236 cases: 219 right (92.8 %), none wrong, the rest
   // "no verdict yet" (worker threads' garbage, which the main thread's
-  // collections do not reach). These bounds keep it there.
-  it('is right in nine of ten cases, wrong in at most 1 %', () => {
+  // collections do not reach; working sets that swing a few times in the
+  // window, several times the leak's rise). These bounds keep it there.
+  it('is right in 92 % of cases, wrong in at most 1 %', () => {
     const wrong = some.filter(wrongVerdict);
     expect(wrong.length, wrong.map(describeCase).join('\n')).toBeLessThanOrEqual(Math.floor(some.length * 0.01));
-    expect(some.filter((c) => c.right).length / some.length).toBeGreaterThanOrEqual(0.88);
+    expect(some.filter((c) => c.right).length / some.length).toBeGreaterThanOrEqual(0.92);
   });
 });

@@ -411,8 +411,13 @@ describe("the Sampler's own full collections (collectEveryMs)", () => {
       const list = samples(n, (i) => ({ inUse: live(i) + ((i * 7919) % 13) * 2 * MiB }));
       return diagnose(list, { collections: forcedAt(list, live, 1) });
     };
-    // After a minute the pace's interval still reaches below a leak's pace (the pile swings 2.5 times the minute's rise); after 90 s it does not.
-    expect(over(60).verdict).toBe('insufficient-data');
+    // Over 30 s the pile swings 5 times the rise, with too few troughs (4 in the last two thirds) for Sen's interval.
+    expect(over(30).verdict).toBe('insufficient-data');
+    // Over 60 s the lows of blocks still climb the pile's ramps (15 blocks of 4 s: one may hold no trough of a 6 s swing) and the
+    // readings scatter by it, but the troughs it returns to (7 in the last two thirds) lie on the floor's line.
+    const minute = over(60);
+    expect(minute.verdict, minute.summary).toBe('native-leak');
+    expect(minute.evidence.inUse!.held.lateTroughPace!.points).toBeGreaterThanOrEqual(6);
     const d = over(90);
     expect(d.verdict, d.summary).toBe('native-leak');
     expect(d.evidence.forcedCollections).toBe(90);

@@ -131,9 +131,12 @@ export function leakPace(h: HeldGrowth, afterFullCollectionsOnly: boolean): Tren
   // lows of blocks see through it where the readings themselves scatter.
   // The narrower of the two intervals is taken, chosen by its width, never
   // by what it says.
+  // The troughs of a slow swing are a third such pace, from enough of them
+  // for Sen's interval to mean what it says.
   if (h.exact && h.lateConfirmedPace !== null && h.latePace !== null) {
     const width = (p: Trend): number => p.slopeHigh - p.slopeLow;
-    return width(h.latePace) < width(h.lateConfirmedPace) ? h.latePace : h.lateConfirmedPace;
+    const troughs = h.lateTroughPace !== null && h.lateTroughPace.points >= MIN_FLAT_POINTS ? [h.lateTroughPace] : [];
+    return [h.latePace, ...troughs].reduce((best, p) => (width(p) < width(best) ? p : best), h.lateConfirmedPace);
   }
   return h.lateConfirmedPace ?? (afterFullCollectionsOnly ? h.confirmedPace : null) ?? h.latePace;
 }
@@ -176,7 +179,9 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   else if (late !== null && late === h.lateConfirmedPace && h.confirmedScatter !== null) noise = h.confirmedScatter;
   // Over live-memory readings, a flat claim may rest on either pace (each
   // is unbiased for a steady working set).
-  const flatExact = h.exact && (surelyBelow(h.lateConfirmedPace, seconds, t.leakMinBytes) || surelyBelow(h.latePace, seconds, t.leakMinBytes));
+  const flatExact =
+    h.exact &&
+    (surelyBelow(h.lateConfirmedPace, seconds, t.leakMinBytes) || surelyBelow(h.latePace, seconds, t.leakMinBytes) || surelyBelow(h.lateTroughPace, seconds, t.leakMinBytes));
   const beyondNoise = h.rise >= NOISE_SHARE * noise;
   const confirmed = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
   const overFalls = h.rise >= RISE_OVER_FALLS * h.largestFall;

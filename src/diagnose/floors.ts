@@ -60,6 +60,15 @@ export interface HeldGrowth {
   latePace: Trend | null;
   /** How far those lows scatter around `latePace`'s line: the 90th percentile of their distances, bytes; null without `latePace`. */
   lateBlockScatter: number | null;
+  /**
+   * With `exact` readings: Theil–Sen trend of the troughs they return to
+   * over the last two thirds of the window (the lowest reading of each
+   * swing of a working set held and dropped); null with fewer than 3, or
+   * without `exact`. A block shorter than one swing holds no trough, so
+   * lows of blocks climb the ramps of a working set that swings slower
+   * than the blocks; its troughs do not.
+   */
+  lateTroughPace: Trend | null;
   /** The largest fall the series made in the last two thirds of the window (a peak to a later low), bytes: what collections were recently seen to give back. */
   largestFall: number;
   /**
@@ -136,6 +145,8 @@ export interface HeldInputs {
   duration: number;
   /** The readings after collections are live memory, and `samples` are those readings (see {@link HeldGrowth.exact}). */
   exact?: boolean;
+  /** With `exact`: the troughs of those readings, oldest first (see {@link HeldGrowth.lateTroughPace}). */
+  troughs?: readonly Reading[];
 }
 
 /** Readings right after each event: the lower of the event's own reading and the first sample after it. */
@@ -213,6 +224,7 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
     pace,
     latePace,
     lateBlockScatter: latePace === null ? null : scatterAround(lateLows, latePace),
+    lateTroughPace: input.exact === true ? paceOf((input.troughs ?? []).filter((r) => r.at >= duration / 3)) : null,
     largestFall: largestFall(values.slice(Math.floor(values.length / 3))),
     amplitude: heights.length > 0 ? Math.max(0, quantile(heights, 0.9)) : 0,
     exact: input.exact === true,

@@ -210,6 +210,13 @@ function chooseFloor(values: readonly number[], swing: number): FloorChoice {
   return { method: 'windows', indices: windowMinima(values, Math.max(3, Math.min(40, values.length >> 1))) };
 }
 
+/** The troughs of readings (a zigzag with a tenth of their 5–95 % spread as swing), less those raised above their neighbours. */
+function troughReadings(readings: readonly Reading[]): Reading[] {
+  const values = readings.map((r) => r.value);
+  const swing = SWING_SHARE * (quantile(values, 0.95) - quantile(values, 0.05));
+  return dropRaisedTroughs(values, troughs(values, swing), swing).map((i) => readings[i]);
+}
+
 /**
  * Analyses one series. `seconds[i]` is sample i's time in seconds since the
  * window's first sample; `maxPoints` bounds each fit's O(n²) cost; `floor`
@@ -227,6 +234,7 @@ export function analyzeSeries(
   const swing = SWING_SHARE * (quantile(values, 0.95) - quantile(values, 0.05));
   const all = Array.from({ length: n }, (_, i) => i);
   const { method, indices } = floor ?? chooseFloor(values, swing);
+  const held = floorEvents.exact ? floorEvents.readings : values.map((value, i) => ({ at: seconds[i], value }));
   const floorFit = fit(seconds, values, thin(indices, maxPoints));
   const start = floorFit.intercept;
   const end = start + floorFit.slope * duration;
@@ -248,11 +256,12 @@ export function analyzeSeries(
       trend: fit(seconds, values, thin(all, maxPoints)),
       floor: { ...floorFit, method, start, end, growth: end - start },
       held: heldGrowth({
-        samples: floorEvents.exact ? floorEvents.readings : values.map((value, i) => ({ at: seconds[i], value })),
+        samples: held,
         afterCollections: floorEvents.readings,
         events: floorEvents.events,
         duration,
         exact: floorEvents.exact === true,
+        ...(floorEvents.exact ? { troughs: troughReadings(held) } : {}),
       }),
     },
     atFloor,
