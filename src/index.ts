@@ -39,9 +39,11 @@ export type {
   Evidence,
   Finding,
   FindingKind,
+  NativeSeries,
   SampleWindow,
   UnexplainedMemory,
   Verdict,
 } from './diagnose/diagnose-types';
+export type { Collection, CollectionKind } from './diagnose/collections';
 export type { FloorMethod, FloorTrend, SeriesEvidence } from './diagnose/series';
 export type { Trend } from './diagnose/stats';

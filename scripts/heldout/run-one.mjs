@@ -13,7 +13,7 @@ const settled = () => {
   globalThis.gc();
   globalThis.gc();
   const s = sample();
-  return { inUse: s.heap?.inUse ?? null, v8: s.v8.used };
+  return { inUse: s.heap?.inUse ?? null, v8: s.v8.used, external: s.v8.external };
 };
 const before = settled();
 const sampler = new Sampler({ intervalMs, history: 5000, ...(collectEveryMs > 0 ? { collectEveryMs } : {}) }).start();
@@ -31,7 +31,7 @@ console.log(
     intervalMs,
     verdict: d.verdict,
     confidence: d.confidence,
-    grewMiB: { inUse: after.inUse === null ? null : (after.inUse - before.inUse) / MiB, v8: (after.v8 - before.v8) / MiB },
+    grewMiB: { inUse: after.inUse === null ? null : (after.inUse - before.inUse) / MiB, v8: (after.v8 - before.v8) / MiB, external: (after.external - before.external) / MiB },
     summary: d.summary,
   }),
 );

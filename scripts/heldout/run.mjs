@@ -4,7 +4,7 @@
 // label and the growth measured after gc(). See README.md.
 //   node scripts/heldout/run.mjs [--repeat 2] [--intervals 1000,500] [--duration-ms 40000] [--collect-every MS] [name…]
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -25,7 +25,8 @@ const { values: opts, positionals } = parseArgs({
 });
 
 // The workloads' packages, installed here on first use; `mallinfo` resolving to this repository.
-if (!existsSync(join(here, 'node_modules', 'better-sqlite3', 'package.json'))) {
+const { dependencies } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+if (Object.keys(dependencies).some((name) => !existsSync(join(here, 'node_modules', name, 'package.json')))) {
   console.error('installing the held-out workloads’ packages (npm install --prefix scripts/heldout)…');
   if (spawnSync('npm', ['install', '--prefix', here, '--no-audit', '--no-fund'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
@@ -58,7 +59,7 @@ async function worker() {
     r.labelHolds = labelHolds(workloads[name], r.grewMiB);
     results.push(r);
     const outcome = !r.labelHolds ? 'label not confirmed' : r.verdict === r.label ? 'right' : r.verdict === 'insufficient-data' ? 'open' : 'WRONG';
-    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse === null ? 'unknown' : r.grewMiB.inUse.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8 after gc): ${outcome}`);
+    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse === null ? 'unknown' : r.grewMiB.inUse.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8, ${r.grewMiB.external.toFixed(1)} MiB external after gc): ${outcome}`);
   }
 }
 await Promise.all([worker(), worker()]);

@@ -2,9 +2,14 @@
 // does not hold, each built on a package from the registry used the way
 // services use it. Each is labelled by how it is built; `bound` is the
 // growth after full collections (MiB) a stable one may show (its working
-// set filling), `leaks` says which heap a leaking one grows.
+// set filling), `leaks` says which measure a leaking one grows: malloc's
+// in-use, V8's heap, or V8's external memory (Buffers whose memory an
+// allocator other than malloc holds).
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,6 +123,97 @@ export const workloads = {
       s.kept.push(schema);
       await s.graphql.graphql({ schema, source: '{ n }', rootValue: { n: () => n } });
       await sleep(50);
+    },
+  },
+  // LevelDB (classic-level, a prebuilt addon): 2,000 random keys of 5,000 overwritten a second. Its memtable fills
+  // to 4 MB and is written out, its block cache holds 8 MB at most: native memory that swings and stays bounded.
+  'leveldb-overwrites': {
+    label: 'stable',
+    bound: { inUse: 16, v8: 4 },
+    async setup() {
+      const dir = mkdtempSync(join(tmpdir(), 'heldout-leveldb-'));
+      const db = new (require('classic-level').ClassicLevel)(dir, { valueEncoding: 'buffer' });
+      await db.open();
+      return { db, dir };
+    },
+    async step(s, n) {
+      await s.db.batch(Array.from({ length: 100 }, (_, i) => ({ type: 'put', key: `k${(n * 7919 + i * 104729) % 5000}`, value: Buffer.alloc(1024, i) })));
+      await s.db.get(`k${(n * 31) % 5000}`);
+      await sleep(50);
+    },
+    async teardown(s) {
+      await s.db.close();
+      rmSync(s.dir, { recursive: true, force: true });
+    },
+  },
+  // YAML configuration documents written and parsed back, 500 a second: garbage only.
+  'yaml-roundtrip': {
+    label: 'stable',
+    bound: { inUse: 2, v8: 2 },
+    setup: () => require('yaml'),
+    async step(yaml, n) {
+      for (let i = 0; i < 10; i++) {
+        const env = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`VAR_${k}`, `value ${k} of ${n}`]));
+        yaml.parse(yaml.stringify({ service: `svc-${n}`, replicas: i, env }));
+      }
+      await sleep(20);
+    },
+  },
+  // protobufjs: events decoded from the wire and kept in an array (an audit log that only grows): JS strings and objects.
+  'protobuf-events-kept': {
+    label: 'v8-leak',
+    leaks: 'v8',
+    setup() {
+      const root = require('protobufjs').parse('syntax = "proto3"; message Event { string id = 1; string user = 2; repeated string tags = 3; int64 at = 4; }').root;
+      return { Event: root.lookupType('Event'), kept: [] };
+    },
+    async step(s, n) {
+      for (let i = 0; i < 50; i++) {
+        const wire = s.Event.encode(s.Event.create({ id: `event-${n}-${i}`, user: `user-${i % 97}`, tags: ['audit', `t${n % 13}`, 'x'.repeat(40 + (i % 7))], at: Date.now() })).finish();
+        s.kept.push(s.Event.decode(wire));
+      }
+      await sleep(50);
+    },
+  },
+  // snappy (a napi-rs prebuilt addon): JSON responses compressed and kept (a response cache that never evicts): Buffers
+  // whose memory Rust's allocator (mimalloc) holds, not malloc: V8's external memory and RSS grow, in-use does not.
+  'snappy-responses-kept': {
+    label: 'native-leak',
+    leaks: 'external',
+    setup: () => ({ snappy: require('snappy'), kept: [] }),
+    async step(s, n) {
+      for (let i = 0; i < 4; i++) {
+        const body = Buffer.from(JSON.stringify({ n, i, rows: Array.from({ length: 200 }, (_, k) => ({ k, name: `row ${k} of ${n}`, score: Math.random() })) }));
+        s.kept.push(s.snappy.compressSync(body));
+      }
+      await sleep(50);
+    },
+  },
+  // fast-xml-parser: feeds parsed into a bounded LRU (quick-lru, 500 entries, 2,000 feeds in turn): full within seconds, stable.
+  'xml-feeds-lru': {
+    label: 'stable',
+    bound: { inUse: 2, v8: 16 },
+    async setup() {
+      const { default: QuickLRU } = await import('quick-lru');
+      return { parser: new (require('fast-xml-parser').XMLParser)(), cache: new QuickLRU({ maxSize: 500 }) };
+    },
+    async step(s, n) {
+      for (let i = 0; i < 10; i++) {
+        const id = (n * 10 + i) % 2000;
+        const items = Array.from({ length: 20 }, (_, k) => `<item><title>Item ${k} of ${id}</title><link>https://example.com/${id}/${k}</link></item>`);
+        s.cache.set(id, s.parser.parse(`<feed><id>${id}</id>${items.join('')}</feed>`));
+      }
+      await sleep(20);
+    },
+  },
+  // lz4 (a napi-rs prebuilt addon): 32 KB request bodies compressed and decompressed, 1,000 a second: native Buffers, all garbage.
+  'lz4-churn': {
+    label: 'stable',
+    bound: { inUse: 4, v8: 2 },
+    setup: () => require('lz4-napi'),
+    async step(lz4, n) {
+      for (let i = 0; i < 20; i++) lz4.uncompressSync(lz4.compressSync(Buffer.alloc(32 * 1024, (n + i) % 251)));
+      await sleep(20);
     },
   },
 };

@@ -132,6 +132,7 @@ export const RECORD = v.variant(
       kind: v.optional(v.picklist(['major', 'minor', 'incremental', 'weakcb'], '"major", "minor", "incremental" or "weakcb"')),
       v8Used: v.optional(numberOrNull),
       inUse: v.optional(numberOrNull),
+      v8External: v.optional(numberOrNull),
       durationMs: v.optional(nonNegative),
       forced: v.optional(v.literal(true, 'true')),
     }),

@@ -85,6 +85,8 @@ export interface GcRecord {
   v8Used?: number | null;
   /** The allocator's in-use bytes right after it; null where the allocator gives none. */
   inUse?: number | null;
+  /** V8's external memory right after a forced collection, bytes (Buffers, ArrayBuffers, whichever allocator holds them). */
+  v8External?: number | null;
   /** How long it took, ms. */
   durationMs?: number | null;
   /** True for a full collection the sampler ran itself (`--collect-every`): `v8Used` and `inUse` are live memory. */

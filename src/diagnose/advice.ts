@@ -52,18 +52,38 @@ function collectedWords(e: Evidence, s: SeriesEvidence): string {
   );
 }
 
-/** Whether in-use grows in step with V8's external memory (Buffers, ArrayBuffers). */
+/** Whether the native series grows in step with V8's external memory (Buffers, ArrayBuffers), or the external memory is what was judged. */
 function externalFollows(e: Evidence): boolean {
-  if (!e.inUse || !e.v8External) return false;
-  return keptRise(e.v8External) >= 0.5 * keptRise(e.inUse);
+  if (e.nativeSeries === 'v8External') return true;
+  const native = nativeOf(e);
+  if (!native || !e.v8External || e.nativeSeries === 'nativeResident') return false;
+  return keptRise(e.v8External) >= 0.5 * keptRise(native);
 }
+
+/** The series the native-leak finding judged (see Evidence.nativeSeries). */
+function nativeOf(e: Evidence): SeriesEvidence | null {
+  return e.nativeSeries === null ? null : e[e.nativeSeries];
+}
+
+/** The native series in words: as a sentence's subject, and short. */
+const NATIVE_WORDS: Record<NonNullable<Evidence['nativeSeries']>, { subject: string; short: string }> = {
+  inUse: { subject: 'In-use memory (malloc)', short: 'in-use' },
+  v8External: { subject: "V8's external memory (Buffers, ArrayBuffers) outside malloc", short: "V8's external memory" },
+  outsideMalloc: { subject: 'RSS outside V8 and malloc (neither in use nor free)', short: 'memory outside malloc' },
+  nativeResident: { subject: 'RSS outside V8', short: 'native RSS' },
+};
+
+/** Where external memory was judged: an allocator other than malloc holds it, and what that means for the advice. */
+const OTHER_ALLOCATOR =
+  "malloc's in-use did not follow it, so an allocator other than malloc holds that memory (a native addon's own, e.g. mimalloc in addons written in Rust): " +
+  'malloc_trim and the allocator settings do not reach it';
 
 /** The series whose rise left the verdict open, with why. */
 function undecided(e: Evidence): string | null {
   const f = e.findings.find((x) => x.state === 'unclear');
   if (!f) return null;
-  const s = f.kind === 'v8-leak' ? e.v8Used! : (e.inUse ?? e.nativeResident)!;
-  const what = f.kind === 'v8-leak' ? "V8's heap" : e.inUse ? 'In-use memory (malloc)' : 'RSS outside V8';
+  const s = f.kind === 'v8-leak' ? e.v8Used! : nativeOf(e)!;
+  const what = f.kind === 'v8-leak' ? "V8's heap" : NATIVE_WORDS[e.nativeSeries!].subject;
   const why = f.why ?? 'the samples cannot tell it from garbage yet';
   return `${what} ${riseWords(s, e.window.durationMs, f.kind === 'v8-leak' && e.fullGcs !== null)}; ${why}`;
 }
@@ -72,7 +92,7 @@ function undecided(e: Evidence): string | null {
 export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string {
   const span = formatSpan(e.window.durationMs);
   const over = `over ${span} (${e.window.samples} samples)`;
-  const native = e.inUse ?? e.nativeResident;
+  const native = nativeOf(e);
   let text: string;
   switch (verdict) {
     case 'insufficient-data': {
@@ -84,6 +104,20 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       );
     }
     case 'native-leak':
+      if (e.nativeSeries === 'v8External') {
+        text = `Native memory is leaking: Buffers or ArrayBuffers kept by JavaScript, outside V8's heap; V8's external memory ${riseWords(native!, e.window.durationMs, false)}.`;
+        text += collectedWords(e, native!);
+        text += ` ${OTHER_ALLOCATOR.charAt(0).toUpperCase()}${OTHER_ALLOCATOR.slice(1)}.`;
+        break;
+      }
+      if (e.nativeSeries === 'outsideMalloc') {
+        text = `Native memory is likely leaking outside malloc: RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native!, e.window.durationMs, false)}, while in-use held level.`;
+        text += collectedWords(e, native!);
+        text += externalFollows(e)
+          ? " It grows in step with V8's external memory: JavaScript keeps it (WebAssembly memories, or Buffers from a native addon's own allocator)."
+          : " A native addon's own allocator or native mappings hold it.";
+        break;
+      }
       text = e.inUse
         ? `Native memory is leaking: in-use memory through malloc, outside V8's heap, ${riseWords(native!, e.window.durationMs, false)}.`
         : `Native memory is likely leaking: RSS outside V8's heap ${riseWords(native!, e.window.durationMs, false)}.`;
@@ -109,7 +143,7 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       const collections = e.fullGcs === null ? '' : ` across ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}`;
       text =
         `Stable: nothing rose and stayed ${over}${collections}` +
-        (native ? `; ${e.inUse ? 'in-use' : 'native RSS'} kept returning to about ${formatMB(native.held.lows[2])}` : '') +
+        (native ? `; ${NATIVE_WORDS[e.nativeSeries!].short} kept returning to about ${formatMB(native.held.lows[2])}` : '') +
         ` and V8's heap to about ${formatMB(v8.held.lows[2])}.`;
       if (e.findings.some((f) => f.state === 'levelled')) text += ' Some memory grew early in the window and then held level (warm-up, or a cache reaching its size).';
       break;
@@ -151,18 +185,20 @@ function fragmentationAdvice(e: Evidence): string[] {
 }
 
 function nativeLeakAdvice(e: Evidence): string[] {
-  const native = (e.inUse ?? e.nativeResident)!;
+  const native = nativeOf(e)!;
   const windowMs = e.window.durationMs;
   const rate = ratePerMs(native, windowMs, false);
-  const advice = [
-    e.inUse
-      ? `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs, false)}.`
-      : `RSS outside V8's heap ${riseWords(native, windowMs, false)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
-  ];
+  const first = {
+    inUse: `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs, false)}.`,
+    v8External: `V8's external memory (Buffers, ArrayBuffers; not V8's heap) ${riseWords(native, windowMs, false)}; ${OTHER_ALLOCATOR}.`,
+    outsideMalloc: `RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native, windowMs, false)}, while in-use held level: an allocator other than malloc (a native addon's own), WebAssembly memories or native mappings hold it, and malloc_trim does not reach it.`,
+    nativeResident: `RSS outside V8's heap ${riseWords(native, windowMs, false)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
+  };
+  const advice = [first[e.nativeSeries!]];
   if (e.resident) advice.push(`RSS is ${formatMB(e.resident.latest)} now and would grow by ${formatDayProjection(rate, windowMs)}.`);
   if (externalFollows(e)) {
     advice.push(
-      `V8's external memory (ArrayBuffers, Buffers) grows with it: JavaScript objects hold the leaked memory. ` +
+      `${e.nativeSeries === 'v8External' ? 'JavaScript objects hold the leaked memory (ArrayBuffers, Buffers)' : "V8's external memory (ArrayBuffers, Buffers) grows with it: JavaScript objects hold the leaked memory"}. ` +
         `Compare two heap snapshots (v8.writeHeapSnapshot(), or node --heapsnapshot-signal=SIGUSR2 and kill -USR2 <pid>) and look for growing counts of ArrayBuffer/Buffer and what retains them.`,
     );
   } else {

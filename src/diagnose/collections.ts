@@ -28,6 +28,14 @@ export interface Collection {
   /** malloc's in-use bytes read just after a major collection, bytes; null when not read (minor ones, or no allocator statistics). */
   inUse: number | null;
   /**
+   * V8's external memory (`external_memory`: Buffers, ArrayBuffers) read
+   * right after a forced collection, bytes: what JavaScript keeps outside
+   * V8's heap, whichever allocator holds it. Absent after V8's own
+   * collections, where the count still holds Buffers freed since the one
+   * before (V8 lowers it when it next collects).
+   */
+  v8External?: number | null;
+  /**
    * True for a full collection the Sampler ran itself (`collectEveryMs`):
    * two in a row, then a sample, so `v8Used` and `inUse` are live memory
    * (no dead objects, no Buffers waiting for V8's sweeper). Absent for the

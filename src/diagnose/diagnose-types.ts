@@ -85,7 +85,10 @@ export interface UnexplainedMemory {
    * highest in-use there, never below 0, bytes. Freed memory kept resident
    * and not taken back: what a trim would return for good while the
    * program keeps to `peakInUse`. Free memory that in-use keeps reaching
-   * into (a cache churning, bursts) is headroom and does not count.
+   * into (a cache churning, bursts) is headroom and does not count. At
+   * most `free`: resident memory that malloc does not count as free is not
+   * malloc's to keep or return (a native addon's own allocator, e.g. Rust's
+   * mimalloc, holds memory in RSS and in none of malloc's statistics).
    */
   idle: number;
   /** `idle` as a share of anonymous RSS, 0 to 1. */
@@ -141,6 +144,9 @@ export interface Finding {
   summary: string;
 }
 
+/** The evidence field a native-leak finding judged, see {@link Evidence.nativeSeries}. */
+export type NativeSeries = 'inUse' | 'v8External' | 'outsideMalloc' | 'nativeResident';
+
 /** The numbers behind a verdict, for a person to check. */
 export interface Evidence {
   /** The samples used. */
@@ -153,10 +159,29 @@ export interface Evidence {
   resident: SeriesEvidence | null;
   /** `resident − shared − v8.physical`: RSS outside V8's heap and file pages, the native side as the kernel sees it; null like `resident`. */
   nativeResident: SeriesEvidence | null;
+  /**
+   * `resident − shared − v8.physical − heap.inUse − heap.free`, at least 0:
+   * RSS outside V8 that malloc counts neither in use nor free (a lower
+   * bound: some of malloc's free bytes may not be resident). Memory an allocator other than
+   * malloc holds (a native addon's own), WebAssembly memories, native
+   * mappings. Null without allocator statistics or RSS.
+   */
+  outsideMalloc: SeriesEvidence | null;
   /** `v8.used`: bytes of JS objects, live and not yet collected; null with fewer than two samples. */
   v8Used: SeriesEvidence | null;
   /** `v8.external`: ArrayBuffer and other memory JS objects keep alive outside V8's heap (V8 lowers it lazily after frees); null with fewer than two samples. */
   v8External: SeriesEvidence | null;
+  /**
+   * Which series the native-leak finding judged: `'inUse'` (malloc's
+   * in-use); `'v8External'` where V8's external memory rose and stayed
+   * `leakMinBytes` or more beyond in-use — Buffers or ArrayBuffers whose
+   * memory an allocator other than malloc holds (a native addon's own, e.g.
+   * mimalloc in addons written in Rust), which in-use cannot see;
+   * `'outsideMalloc'` where in-use held level but `outsideMalloc` rose and
+   * did not come back; or `'nativeResident'` without allocator statistics.
+   * Null with fewer than two samples or without either.
+   */
+  nativeSeries: NativeSeries | null;
   /** Resident memory neither the program nor V8 accounts for; null without allocator statistics or RSS. */
   unexplained: UnexplainedMemory | null;
   /** How many times RSS fell by 8 MiB or 10 % between two samples while in-use and free memory did not: trims (ours or anyone's); null without allocator statistics. */

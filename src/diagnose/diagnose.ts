@@ -7,7 +7,7 @@
 import { adviceFor, summaryFor } from './advice';
 import { withoutForcedOwnGcs, type Collection } from './collections';
 import { resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose-options';
-import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, SampleWindow, Verdict } from './diagnose-types';
+import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, NativeSeries, SampleWindow, Verdict } from './diagnose-types';
 import { invalidType } from '../core/errors';
 import { keptRise, leakFinding, countTrims, samplesAfter, samplesAfterFalls } from './findings';
 import { fragmentationFinding, unexplainedMemory } from './fragmentation';
@@ -102,8 +102,10 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     inUse: null,
     resident: null,
     nativeResident: null,
+    outsideMalloc: null,
     v8Used: null,
     v8External: null,
+    nativeSeries: null,
     unexplained: null,
     trims: null,
     gcs: 0,
@@ -174,6 +176,9 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   evidence.inUse = inUse?.evidence ?? null;
   evidence.resident = processStats ? analyze((s) => s.process!.resident).evidence : null;
   evidence.nativeResident = nativeResident?.evidence ?? null;
+  // A size: never below 0 (malloc's free bytes may be partly not resident, so the difference can be).
+  const outsideValue = (s: MemorySample): number => Math.max(0, nativeValue(s) - s.heap!.inUse - s.heap!.free);
+  if (heapStats && processStats) evidence.outsideMalloc = analyze(outsideValue, undefined, withOwnFalls(outsideValue, () => null)).evidence;
   const afterFullGcs = fullGcTimes ? samplesAfter(list, fullGcTimes) : [];
   let v8Floor: FloorChoice | undefined;
   if (afterFullGcs.length > 0) v8Floor = { method: 'full-gcs', indices: afterFullGcs };
@@ -182,7 +187,11 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   evidence.gcs = afterFalls.length;
   evidence.fullGcs = fullGcTimes?.length ?? null;
   evidence.collections = collections?.length ?? null;
-  evidence.v8External = analyze((s) => s.v8.external).evidence;
+  // External memory read after the Sampler's own collections only (see nativeSeriesOf).
+  const externalValue = (s: MemorySample): number => s.v8.external;
+  const externalAfter = (c: Collection): number | null => (c.forced === true ? (c.v8External ?? null) : null);
+  evidence.v8External = analyze(externalValue, undefined, withOwnFalls(externalValue, externalAfter)).evidence;
+  evidence.nativeSeries = nativeSeriesOf(forced, evidence, opts.leakMinBytes);
   if (heapStats && processStats) {
     evidence.unexplained = unexplainedMemory(list);
     evidence.trims = countTrims(list);
@@ -222,14 +231,44 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     return conclude('insufficient-data', 0, evidence, opts);
   }
 
-  const native = evidence.inUse ?? evidence.nativeResident;
   const findings = evidence.findings;
   // Whether any collection ran in the window's last third (null: not known).
   const collectedLate = collections === null ? null : collections.some((c) => c.time - window.start >= (2 * window.durationMs) / 3);
   const duration = window.durationMs;
-  if (native) findings.push(leakFinding('native-leak', native, opts, inUse ? 'In-use memory (malloc)' : 'RSS outside V8', duration, { afterFullCollectionsOnly: false, collectedLate }));
+  const nativeFindingOf = (series: NativeSeries): Finding =>
+    leakFinding('native-leak', evidence[series]!, opts, NATIVE_NAMES[series], duration, { afterFullCollectionsOnly: false, collectedLate });
+  let nativeFinding = evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries);
+  // In-use level while RSS that malloc counts neither in use nor free rose
+  // and did not come back, with V8's external memory: memory JavaScript
+  // keeps outside malloc (WebAssembly memories, Buffers from a native
+  // addon's own allocator) that in-use cannot show. Without this,
+  // WebAssembly memories kept at 270 MB/min were called stable. External
+  // memory must follow: that series alone also rises as malloc's free
+  // pages become resident again (steady services rose 1–4 MB so).
+  const externalRise = evidence.v8External ? keptRise(evidence.v8External) : 0;
+  const outsideRise = evidence.outsideMalloc ? keptRise(evidence.outsideMalloc) : 0;
+  const externalKeeps = externalRise >= opts.leakMinBytes && externalRise >= 0.5 * outsideRise;
+  // Not a leak verdict, only no "stable": garbage Buffers that V8 has not
+  // yet taken off its count, and malloc's free pages, move the two series
+  // too. With the Sampler's own collections, nativeSeriesOf decides instead.
+  const levelInUse = nativeFinding !== null && evidence.nativeSeries === 'inUse' && (nativeFinding.state === 'flat' || nativeFinding.state === 'levelled');
+  if (levelInUse && exact === null && evidence.outsideMalloc && externalKeeps) {
+    const outside = nativeFindingOf('outsideMalloc');
+    if (outside.state === 'rising' || outside.state === 'unclear') {
+      nativeFinding = { ...outside, score: 0, found: false, state: 'unclear', why: OUTSIDE_MALLOC_WHY };
+      evidence.nativeSeries = 'outsideMalloc';
+    }
+  }
+  const native = evidence.nativeSeries === null ? null : evidence[evidence.nativeSeries];
+  if (nativeFinding) findings.push(nativeFinding);
   findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null, collectedLate }));
   if (evidence.unexplained) findings.push(fragmentationFinding(evidence.unexplained, opts));
+  if (evidence.nativeSeries === 'v8External') {
+    evidence.notes.push(
+      "After the Sampler's own collections, V8's external memory stood above malloc's in-use by a leak's size and more: an allocator other than malloc (a native addon's own) holds Buffers or ArrayBuffers, " +
+        "so the native leak is judged from V8's external memory. That allocator's memory is resident but in none of malloc's statistics: fragmentation counts only what malloc holds free.",
+    );
+  }
 
   // The faster-growing leak is the verdict; fragmentation is one only without a confirmed leak.
   const series = (kind: FindingKind) => (kind === 'v8-leak' ? evidence.v8Used! : native!);
@@ -258,6 +297,51 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   let confidence = primary ? primary.score : Math.min(...findings.map((f) => 1 - f.score));
   if (!heapStats || (primary?.kind === 'v8-leak' && evidence.fullGcs === null)) confidence = Math.min(confidence, NO_HEAP_CAP);
   return conclude(primary?.kind ?? 'stable', confidence, evidence, opts, list[list.length - 1].v8.limit);
+}
+
+/** Why a rise of memory outside malloc leaves the verdict open. */
+const OUTSIDE_MALLOC_WHY =
+  "malloc's in-use held level and V8's external memory rose with it: JavaScript may keep memory outside malloc (WebAssembly memories, Buffers from a native addon's own allocator), " +
+  "which only readings after full collections can tell from Buffers V8 has yet to count off (collectEveryMs)";
+
+/** How a native-leak finding names the series it judged. */
+const NATIVE_NAMES: Record<NativeSeries, string> = {
+  inUse: 'In-use memory (malloc)',
+  v8External: "V8's external memory (Buffers, ArrayBuffers) outside malloc",
+  outsideMalloc: 'RSS outside V8 and malloc (neither in use nor free)',
+  nativeResident: 'RSS outside V8',
+};
+
+/**
+ * The series a native leak is judged by: malloc's in-use, unless, after
+ * the Sampler's own collections, V8's external memory stands above in-use
+ * by `leakMinBytes` or more all through the window's last third, and that
+ * excess rose by `leakMinBytes` or more since its first third. Memory
+ * JavaScript keeps in Buffers and ArrayBuffers counts in V8's external
+ * memory whichever allocator holds it, and in in-use only when malloc does:
+ * external less in-use is a lower bound of the external memory an
+ * allocator other than malloc holds (a native addon's own: snappy's
+ * Buffers, from Rust's mimalloc, raised V8's external memory 10 MB, RSS
+ * 38 MB and in-use 0.6 MB). Only readings after forced collections count:
+ * V8 lowers its count of external memory when it next collects, so after
+ * its own collections, or between them, the count still holds Buffers
+ * already freed (it stood at 424 MB while in-use was 6.5 MB, idle after
+ * bursts of Buffers); a forced collection runs two, the second settling the
+ * first's count.
+ */
+function nativeSeriesOf(forced: readonly Collection[], e: Evidence, leakMinBytes: number): NativeSeries | null {
+  const readings = forced.filter((c) => c.inUse !== null && typeof c.v8External === 'number');
+  if (e.inUse && e.v8External && readings.length >= MIN_FORCED) {
+    const { start, durationMs } = e.window;
+    const lows = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (const c of readings) {
+      const third = Math.min(2, Math.max(0, Math.floor((3 * (c.time - start)) / Math.max(durationMs, 1))));
+      lows[third] = Math.min(lows[third], c.v8External! - c.inUse!);
+    }
+    if (lows[2] >= leakMinBytes && lows[2] - lows[0] >= leakMinBytes) return 'v8External';
+  }
+  if (e.inUse) return 'inUse';
+  return e.nativeResident ? 'nativeResident' : null;
 }
 
 function conclude(

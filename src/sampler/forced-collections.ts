@@ -60,6 +60,7 @@ export class ForcedCollections {
     const ended = performance.now();
     this.lastPauseMs = ended - started;
     const inUse = sampleHeap().heap?.inUse ?? null;
-    return { time: performance.timeOrigin + ended, kind: 'major', durationMs: this.lastPauseMs, v8Used: getHeapStatistics().used_heap_size, inUse, forced: true };
+    const v8 = getHeapStatistics();
+    return { time: performance.timeOrigin + ended, kind: 'major', durationMs: this.lastPauseMs, v8Used: v8.used_heap_size, inUse, v8External: v8.external_memory, forced: true };
   }
 }

@@ -20,7 +20,7 @@ export function asCollections(gcs) {
       lastInUse = g.time;
     }
     // The Sampler's own collections (collectEveryMs) are recorded as such, in-use always read.
-    if (g.forced === true) out.push({ time: g.time, kind: 'major', durationMs: g.durationMs ?? null, v8Used: g.v8Used, inUse: g.inUse ?? null, forced: true });
+    if (g.forced === true) out.push({ time: g.time, kind: 'major', durationMs: g.durationMs ?? null, v8Used: g.v8Used, inUse: g.inUse ?? null, ...(g.v8External === undefined ? {} : { v8External: g.v8External }), forced: true });
     else out.push({ time: g.time, kind: g.kind, durationMs: g.durationMs ?? null, v8Used: g.v8Used ?? null, inUse });
   }
   return out;
