@@ -5,7 +5,7 @@
 // sampler-collect.test.ts (test/fixtures/collect-every.mjs outside-malloc-leak).
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Collection, type MemorySample } from 'mallinfo';
-import { MiB } from './helpers';
+import { MiB, syntheticHeap } from './helpers';
 
 const START = 1.7e12;
 const SHARED = 40 * MiB;
@@ -28,15 +28,7 @@ function samples(n: number, point: (i: number) => Point): MemorySample[] {
     return {
       time: START + i * 1000,
       costNs: 2000,
-      heap: {
-        allocator: 'glibc' as const,
-        inUse: p.inUse,
-        free,
-        mapped: p.inUse + free,
-        mmapped: 0,
-        exact: true,
-        mallinfo: { arena: p.inUse + free, ordblks: 10, smblks: 0, hblks: 0, hblkhd: 0, usmblks: 0, fsmblks: 0, uordblks: p.inUse, fordblks: free, keepcost: 0 },
-      },
+      heap: syntheticHeap(p.inUse, free),
       process: { virtual: 1024 * MiB, resident, shared: SHARED, text: 80 * MiB, data: resident },
       v8: { total: 12 * MiB, used: 5 * MiB, physical: PHYSICAL, external: p.external, malloced: 256 * 1024, limit: 4096 * MiB },
     };

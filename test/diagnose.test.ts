@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { diagnose, type MemorySample } from 'mallinfo';
 import { thresholdScore } from '../lib/diagnose/findings.js';
-import { MiB, root } from './helpers';
+import { MiB, root, syntheticHeap } from './helpers';
 
 interface Point {
   inUse: number;
@@ -28,17 +28,7 @@ function samples(n: number, point: (i: number) => Point, intervalMs = 1000, heap
     return {
       time: START + i * intervalMs,
       costNs: 2000,
-      heap: heap
-        ? {
-            allocator: 'glibc' as const,
-            inUse: p.inUse,
-            free,
-            mapped: p.inUse + free,
-            mmapped: 0,
-            exact: true,
-            mallinfo: { arena: p.inUse + free, ordblks: 10, smblks: 0, hblks: 0, hblkhd: 0, usmblks: 0, fsmblks: 0, uordblks: p.inUse, fordblks: free, keepcost: 0 },
-          }
-        : null,
+      heap: heap ? syntheticHeap(p.inUse, free) : null,
       process: { virtual: 1024 * MiB, resident, shared: SHARED, text: 80 * MiB, data: resident },
       v8: { total: 12 * MiB, used, physical, external: MiB, malloced: 256 * 1024, limit: 4096 * MiB },
     };

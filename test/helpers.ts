@@ -13,6 +13,20 @@ export function glibcHeap(s: MemorySample): GlibcHeapStats {
   if (heap?.allocator !== 'glibc') throw new Error(`expected glibc's heap statistics, got ${heap?.allocator ?? 'none'}`);
   return heap;
 }
+
+/** Glibc heap statistics of a synthetic sample: `inUse` bytes in use and `free` bytes free in the arenas. */
+export function syntheticHeap(inUse: number, free: number): GlibcHeapStats {
+  return {
+    allocator: 'glibc',
+    inUse,
+    free,
+    mapped: inUse + free,
+    mmapped: 0,
+    exact: true,
+    mallinfo: { arena: inUse + free, ordblks: 10, smblks: 0, hblks: 0, hblkhd: 0, usmblks: 0, fsmblks: 0, uordblks: inUse, fordblks: free, keepcost: 0 },
+  };
+}
+
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
