@@ -110,14 +110,6 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
         text += ` ${OTHER_ALLOCATOR.charAt(0).toUpperCase()}${OTHER_ALLOCATOR.slice(1)}.`;
         break;
       }
-      if (e.nativeSeries === 'outsideMalloc') {
-        text = `Native memory is likely leaking outside malloc: RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native!, e.window.durationMs, false)}, while in-use held level.`;
-        text += collectedWords(e, native!);
-        text += externalFollows(e)
-          ? " It grows in step with V8's external memory: JavaScript keeps it (WebAssembly memories, or Buffers from a native addon's own allocator)."
-          : " A native addon's own allocator or native mappings hold it.";
-        break;
-      }
       text = e.inUse
         ? `Native memory is leaking: in-use memory through malloc, outside V8's heap, ${riseWords(native!, e.window.durationMs, false)}.`
         : `Native memory is likely leaking: RSS outside V8's heap ${riseWords(native!, e.window.durationMs, false)}.`;

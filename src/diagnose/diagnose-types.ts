@@ -173,13 +173,15 @@ export interface Evidence {
   v8External: SeriesEvidence | null;
   /**
    * Which series the native-leak finding judged: `'inUse'` (malloc's
-   * in-use); `'v8External'` where V8's external memory rose and stayed
-   * `leakMinBytes` or more beyond in-use — Buffers or ArrayBuffers whose
-   * memory an allocator other than malloc holds (a native addon's own, e.g.
-   * mimalloc in addons written in Rust), which in-use cannot see;
-   * `'outsideMalloc'` where in-use held level but `outsideMalloc` rose and
-   * did not come back; or `'nativeResident'` without allocator statistics.
-   * Null with fewer than two samples or without either.
+   * in-use); `'v8External'` where, after the Sampler's own collections,
+   * V8's external memory stood `leakMinBytes` or more above in-use and that
+   * excess rose as much — Buffers or ArrayBuffers whose memory an allocator
+   * other than malloc holds (a native addon's own, e.g. mimalloc in addons
+   * written in Rust), which in-use cannot see; `'outsideMalloc'` (passive
+   * sampling) where in-use held level while `outsideMalloc` and V8's
+   * external memory rose: no verdict yet, never stable; or
+   * `'nativeResident'` without allocator statistics. Null with fewer than
+   * two samples or without either.
    */
   nativeSeries: NativeSeries | null;
   /** Resident memory neither the program nor V8 accounts for; null without allocator statistics or RSS. */

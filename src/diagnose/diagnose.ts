@@ -11,6 +11,7 @@ import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, Native
 import { invalidType } from '../core/errors';
 import { keptRise, leakFinding, countTrims, samplesAfter, samplesAfterFalls } from './findings';
 import { fragmentationFinding, unexplainedMemory } from './fragmentation';
+import { MIN_FORCED, NATIVE_NAMES, nativeSeriesOf, outsideMallocOpen } from './native-series';
 import { analyzeSeries, fallTimes, type FloorChoice, type FloorEvents, type SeriesAnalysis } from './series';
 import { median } from './stats';
 import type { MemorySample } from '../core/types';
@@ -24,8 +25,6 @@ export { resolveDiagnoseOptions, type ResolvedDiagnoseOptions } from './diagnose
 const NO_HEAP_CAP = 0.75;
 /** The highest score of a leak that no collection confirmed (see findings.ts). */
 const WEAK_LEAK = 0.6;
-/** Fewest forced collections (a Sampler's collectEveryMs) in the window for their readings alone to be the floors: a pace needs 3 points. */
-const MIN_FORCED = 3;
 /** A second leak is reported beside the first only if it grows at least this share as fast. */
 const SECONDARY_LEAK_SHARE = 0.1;
 
@@ -237,28 +236,9 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   const duration = window.durationMs;
   const nativeFindingOf = (series: NativeSeries): Finding =>
     leakFinding('native-leak', evidence[series]!, opts, NATIVE_NAMES[series], duration, { afterFullCollectionsOnly: false, collectedLate });
-  let nativeFinding = evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries);
-  // In-use level while RSS that malloc counts neither in use nor free rose
-  // and did not come back, with V8's external memory: memory JavaScript
-  // keeps outside malloc (WebAssembly memories, Buffers from a native
-  // addon's own allocator) that in-use cannot show. Without this,
-  // WebAssembly memories kept at 270 MB/min were called stable. External
-  // memory must follow: that series alone also rises as malloc's free
-  // pages become resident again (steady services rose 1–4 MB so).
-  const externalRise = evidence.v8External ? keptRise(evidence.v8External) : 0;
-  const outsideRise = evidence.outsideMalloc ? keptRise(evidence.outsideMalloc) : 0;
-  const externalKeeps = externalRise >= opts.leakMinBytes && externalRise >= 0.5 * outsideRise;
-  // Not a leak verdict, only no "stable": garbage Buffers that V8 has not
-  // yet taken off its count, and malloc's free pages, move the two series
-  // too. With the Sampler's own collections, nativeSeriesOf decides instead.
-  const levelInUse = nativeFinding !== null && evidence.nativeSeries === 'inUse' && (nativeFinding.state === 'flat' || nativeFinding.state === 'levelled');
-  if (levelInUse && exact === null && evidence.outsideMalloc && externalKeeps) {
-    const outside = nativeFindingOf('outsideMalloc');
-    if (outside.state === 'rising' || outside.state === 'unclear') {
-      nativeFinding = { ...outside, score: 0, found: false, state: 'unclear', why: OUTSIDE_MALLOC_WHY };
-      evidence.nativeSeries = 'outsideMalloc';
-    }
-  }
+  const chosen = outsideMallocOpen(evidence, evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries), exact === null, opts.leakMinBytes, nativeFindingOf);
+  evidence.nativeSeries = chosen.series;
+  const nativeFinding = chosen.finding;
   const native = evidence.nativeSeries === null ? null : evidence[evidence.nativeSeries];
   if (nativeFinding) findings.push(nativeFinding);
   findings.push(leakFinding('v8-leak', evidence.v8Used!, opts, "V8's heap after collections", duration, { afterFullCollectionsOnly: fullGcTimes !== null, collectedLate }));
@@ -297,51 +277,6 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   let confidence = primary ? primary.score : Math.min(...findings.map((f) => 1 - f.score));
   if (!heapStats || (primary?.kind === 'v8-leak' && evidence.fullGcs === null)) confidence = Math.min(confidence, NO_HEAP_CAP);
   return conclude(primary?.kind ?? 'stable', confidence, evidence, opts, list[list.length - 1].v8.limit);
-}
-
-/** Why a rise of memory outside malloc leaves the verdict open. */
-const OUTSIDE_MALLOC_WHY =
-  "malloc's in-use held level and V8's external memory rose with it: JavaScript may keep memory outside malloc (WebAssembly memories, Buffers from a native addon's own allocator), " +
-  "which only readings after full collections can tell from Buffers V8 has yet to count off (collectEveryMs)";
-
-/** How a native-leak finding names the series it judged. */
-const NATIVE_NAMES: Record<NativeSeries, string> = {
-  inUse: 'In-use memory (malloc)',
-  v8External: "V8's external memory (Buffers, ArrayBuffers) outside malloc",
-  outsideMalloc: 'RSS outside V8 and malloc (neither in use nor free)',
-  nativeResident: 'RSS outside V8',
-};
-
-/**
- * The series a native leak is judged by: malloc's in-use, unless, after
- * the Sampler's own collections, V8's external memory stands above in-use
- * by `leakMinBytes` or more all through the window's last third, and that
- * excess rose by `leakMinBytes` or more since its first third. Memory
- * JavaScript keeps in Buffers and ArrayBuffers counts in V8's external
- * memory whichever allocator holds it, and in in-use only when malloc does:
- * external less in-use is a lower bound of the external memory an
- * allocator other than malloc holds (a native addon's own: snappy's
- * Buffers, from Rust's mimalloc, raised V8's external memory 10 MB, RSS
- * 38 MB and in-use 0.6 MB). Only readings after forced collections count:
- * V8 lowers its count of external memory when it next collects, so after
- * its own collections, or between them, the count still holds Buffers
- * already freed (it stood at 424 MB while in-use was 6.5 MB, idle after
- * bursts of Buffers); a forced collection runs two, the second settling the
- * first's count.
- */
-function nativeSeriesOf(forced: readonly Collection[], e: Evidence, leakMinBytes: number): NativeSeries | null {
-  const readings = forced.filter((c) => c.inUse !== null && typeof c.v8External === 'number');
-  if (e.inUse && e.v8External && readings.length >= MIN_FORCED) {
-    const { start, durationMs } = e.window;
-    const lows = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-    for (const c of readings) {
-      const third = Math.min(2, Math.max(0, Math.floor((3 * (c.time - start)) / Math.max(durationMs, 1))));
-      lows[third] = Math.min(lows[third], c.v8External! - c.inUse!);
-    }
-    if (lows[2] >= leakMinBytes && lows[2] - lows[0] >= leakMinBytes) return 'v8External';
-  }
-  if (e.inUse) return 'inUse';
-  return e.nativeResident ? 'nativeResident' : null;
 }
 
 function conclude(
