@@ -75,9 +75,10 @@ describe('Sampler collectEveryMs', () => {
     expect(collecting.nativeSeries).toBe('v8External');
     expect(collecting.summary).toMatch(/an allocator other than malloc holds that memory/);
     expect(collecting.fragmentation).not.toBe('rising');
-    // Passive: the Buffers V8 has yet to count off move the same series, so no leak verdict, but never stable.
+    // Passive: the Buffers V8 has yet to count off move the same series, so no leak verdict, but never stable (open
+    // through RSS outside malloc, or through in-use's own garbage swings; diagnose-outside-malloc.test.ts has the words).
     expect(passive.verdict, passive.summary).toBe('insufficient-data');
-    expect(passive.summary).toMatch(/RSS outside V8 and malloc/);
+    expect(['inUse', 'outsideMalloc']).toContain(passive.nativeSeries);
   });
 
   it('gives the right verdict in 8 s where the garbage of passive sampling leaves it open', async () => {
