@@ -63,7 +63,7 @@ describe('Sampler collectEveryMs', () => {
 
   it("calls memory JavaScript keeps outside malloc a native leak by V8's external memory, and passive sampling never stable", async () => {
     // WebAssembly memories kept, 5 MB a second: V8 maps them, as a native addon's own allocator (Rust's mimalloc) holds its Buffers.
-    type Result = { verdict: Verdict; summary: string; nativeSeries: string; fragmentation: string; rssGrowth: number; inUseGrowth: number };
+    type Result = { verdict: Verdict; summary: string; nativeSeries: string; idle: number; free: number; rssGrowth: number; inUseGrowth: number };
     const run = (every: string): Promise<Result> => runNodeJson<Result>(['test/fixtures/collect-every.mjs', 'outside-malloc-leak', '8', every], { timeoutMs: 60_000 });
     const [collecting, passive] = await Promise.all([run('500'), run('0')]);
     // The kernel saw the process grow by tens of MB; malloc's in-use did not.
@@ -74,7 +74,9 @@ describe('Sampler collectEveryMs', () => {
     expect(collecting.verdict, collecting.summary).toBe('native-leak');
     expect(collecting.nativeSeries).toBe('v8External');
     expect(collecting.summary).toMatch(/an allocator other than malloc holds that memory/);
-    expect(collecting.fragmentation).not.toBe('rising');
+    // The WebAssembly memory is not taken for freed memory kept: what fragmentation counts is at most malloc's free
+    // bytes (the Buffer churn's, which on Node 24 can be fragmentation of its own, beside the leak).
+    for (const r of [collecting, passive]) expect(r.idle).toBeLessThanOrEqual(r.free);
     // Passive: the Buffers V8 has yet to count off move the same series, so no leak verdict, but never stable (open
     // through RSS outside malloc, or through in-use's own garbage swings; diagnose-outside-malloc.test.ts has the words).
     expect(passive.verdict, passive.summary).toBe('insufficient-data');
