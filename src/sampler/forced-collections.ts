@@ -59,8 +59,9 @@ export class ForcedCollections {
     this.collect();
     const ended = performance.now();
     this.lastPauseMs = ended - started;
-    const inUse = sampleHeap().heap?.inUse ?? null;
+    // V8's heap first: the heap sample's own objects would count in it otherwise.
     const v8 = getHeapStatistics();
+    const inUse = sampleHeap().heap?.inUse ?? null;
     return { time: performance.timeOrigin + ended, kind: 'major', durationMs: this.lastPauseMs, v8Used: v8.used_heap_size, inUse, v8External: v8.external_memory, forced: true };
   }
 }
