@@ -93,7 +93,9 @@ describe('Sampler collectEveryMs', () => {
     expect(['inUse', 'outsideMalloc']).toContain(passive.nativeSeries);
   });
 
-  it('gives the right verdict in 8 s where the garbage of passive sampling leaves it open', async () => {
+  // Once more on failure: three child processes share a loaded machine, and in 1 of ~9 runs of 2026-12-07 (Node 22) the
+  // sawtooth's warm-up in its first seconds left the 8 s window open (in-use 1.9 → 4.3 MB); 6 of 6 reruns were stable.
+  it('gives the right verdict in 8 s where the garbage of passive sampling leaves it open', { retry: 1 }, async () => {
     type Result = { verdict: Verdict; summary: string; notes: string[]; forced: number };
     const run = (kind: string): Promise<Result> => runNodeJson<Result>(['test/fixtures/collect-every.mjs', kind, '8', '500'], { timeoutMs: 60_000 });
     const [v8Leak, nativeLeak, sawtooth] = await Promise.all([run('v8-leak'), run('native-leak'), run('sawtooth')]);
