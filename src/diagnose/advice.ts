@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 import { allocator } from '../core/allocator';
-import type { Evidence, Finding, Verdict } from './diagnose-types';
+import type { Evidence, Finding, NativeSeries, Verdict } from './diagnose-types';
 import type { MallocSetting } from '../core/malloc-settings';
-import { keptRise, leakPace, RISE_OVER_FALLS } from './findings';
+import { externalInStep, keptRise, leakPace, RISE_OVER_FALLS } from './findings';
+import { NATIVE_NAMES } from './native-series';
 import type { SeriesEvidence } from './series';
 import { formatDayProjection, formatMB, formatRate, formatSpan } from './words';
 
@@ -57,7 +58,7 @@ function externalFollows(e: Evidence): boolean {
   if (e.nativeSeries === 'v8External') return true;
   const native = nativeOf(e);
   if (!native || !e.v8External || e.nativeSeries === 'nativeResident') return false;
-  return keptRise(e.v8External) >= 0.5 * keptRise(native);
+  return externalInStep(e.v8External, native);
 }
 
 /** The series the native-leak finding judged (see Evidence.nativeSeries). */
@@ -65,12 +66,12 @@ function nativeOf(e: Evidence): SeriesEvidence | null {
   return e.nativeSeries === null ? null : e[e.nativeSeries];
 }
 
-/** The native series in words: as a sentence's subject, and short. */
-const NATIVE_WORDS: Record<NonNullable<Evidence['nativeSeries']>, { subject: string; short: string }> = {
-  inUse: { subject: 'In-use memory (malloc)', short: 'in-use' },
-  v8External: { subject: "V8's external memory (Buffers, ArrayBuffers) outside malloc", short: "V8's external memory" },
-  outsideMalloc: { subject: 'RSS outside V8 and malloc (neither in use nor free)', short: 'memory outside malloc' },
-  nativeResident: { subject: 'RSS outside V8', short: 'native RSS' },
+/** The native series in a short phrase (NATIVE_NAMES names it as a sentence's subject). */
+const NATIVE_SHORT: Record<NativeSeries, string> = {
+  inUse: 'in-use',
+  v8External: "V8's external memory",
+  outsideMalloc: 'memory outside malloc',
+  nativeResident: 'native RSS',
 };
 
 /** Where external memory was judged: an allocator other than malloc holds it, and what that means for the advice. */
@@ -83,7 +84,7 @@ function undecided(e: Evidence): string | null {
   const f = e.findings.find((x) => x.state === 'unclear');
   if (!f) return null;
   const s = f.kind === 'v8-leak' ? e.v8Used! : nativeOf(e)!;
-  const what = f.kind === 'v8-leak' ? "V8's heap" : NATIVE_WORDS[e.nativeSeries!].subject;
+  const what = f.kind === 'v8-leak' ? "V8's heap" : NATIVE_NAMES[e.nativeSeries!];
   const why = f.why ?? 'the samples cannot tell it from garbage yet';
   return `${what} ${riseWords(s, e.window.durationMs, f.kind === 'v8-leak' && e.fullGcs !== null)}; ${why}`;
 }
@@ -135,7 +136,7 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
       const collections = e.fullGcs === null ? '' : ` across ${e.fullGcs} full garbage collection${e.fullGcs === 1 ? '' : 's'}`;
       text =
         `Stable: nothing rose and stayed ${over}${collections}` +
-        (native ? `; ${NATIVE_WORDS[e.nativeSeries!].short} kept returning to about ${formatMB(native.held.lows[2])}` : '') +
+        (native ? `; ${NATIVE_SHORT[e.nativeSeries!]} kept returning to about ${formatMB(native.held.lows[2])}` : '') +
         ` and V8's heap to about ${formatMB(v8.held.lows[2])}.`;
       if (e.findings.some((f) => f.state === 'levelled')) text += ' Some memory grew early in the window and then held level (warm-up, or a cache reaching its size).';
       break;

@@ -61,6 +61,15 @@ export function keptRise(series: SeriesEvidence): number {
 }
 
 /**
+ * Whether V8's external memory (Buffers, ArrayBuffers) rose in step with a
+ * native series: it kept at least half of that series' rise, so JavaScript
+ * objects hold a good part of it.
+ */
+export function externalInStep(external: SeriesEvidence, series: SeriesEvidence): boolean {
+  return keptRise(external) >= 0.5 * keptRise(series);
+}
+
+/**
  * The lows of the thirds sit about two thirds of the window apart when a
  * series rises steadily: the growth over the whole window is about this
  * many times the kept rise.

@@ -97,7 +97,8 @@ export interface Reading {
 const MIN_BLOCKS = 6;
 const MAX_BLOCKS = 24;
 
-function thirdOf(at: number, duration: number): 0 | 1 | 2 {
+/** Which third of the window `at` falls in (any unit, the same as `duration`); the last for a window of no length. */
+export function thirdOf(at: number, duration: number): 0 | 1 | 2 {
   if (duration <= 0) return 2;
   const k = Math.floor((3 * at) / duration);
   return k <= 0 ? 0 : k >= 2 ? 2 : 1;

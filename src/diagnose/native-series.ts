@@ -7,7 +7,8 @@
  */
 import type { Collection } from './collections';
 import type { Evidence, Finding, NativeSeries } from './diagnose-types';
-import { keptRise } from './findings';
+import { externalInStep, keptRise } from './findings';
+import { thirdOf } from './floors';
 
 /** Fewest forced collections (a Sampler's collectEveryMs) in the window for their readings alone to be the floors: a pace needs 3 points. */
 export const MIN_FORCED = 3;
@@ -48,7 +49,7 @@ export function nativeSeriesOf(forced: readonly Collection[], e: Evidence, leakM
     const { start, durationMs } = e.window;
     const lows = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
     for (const c of readings) {
-      const third = Math.min(2, Math.max(0, Math.floor((3 * (c.time - start)) / Math.max(durationMs, 1))));
+      const third = thirdOf(c.time - start, durationMs);
       lows[third] = Math.min(lows[third], c.v8External! - c.inUse!);
     }
     if (lows[2] >= leakMinBytes && lows[2] - lows[0] >= leakMinBytes) return 'v8External';
@@ -61,7 +62,7 @@ export function nativeSeriesOf(forced: readonly Collection[], e: Evidence, leakM
  * Without the Sampler's own collections: where in-use held level (flat or
  * levelled) while the RSS that malloc counts neither in use nor free rose
  * and did not come back, with V8's external memory rising by a leak's size
- * and at least half as much, the native finding becomes that series',
+ * and in step with it (`externalInStep`), the native finding becomes that series',
  * unclear: no "stable" (WebAssembly memories kept at 270 MB/min were called
  * stable), and no leak verdict either — that series also rises as malloc's
  * free pages become resident again (steady services rose 1–4 MB so, and a
@@ -78,8 +79,7 @@ export function outsideMallocOpen(
   const unchanged = { series: e.nativeSeries, finding };
   if (!passive || finding === null || e.nativeSeries !== 'inUse' || !e.outsideMalloc || !e.v8External) return unchanged;
   if (finding.state !== 'flat' && finding.state !== 'levelled') return unchanged;
-  const externalRise = keptRise(e.v8External);
-  if (externalRise < leakMinBytes || externalRise < 0.5 * keptRise(e.outsideMalloc)) return unchanged;
+  if (keptRise(e.v8External) < leakMinBytes || !externalInStep(e.v8External, e.outsideMalloc)) return unchanged;
   const outside = findingOf('outsideMalloc');
   if (outside.state !== 'rising' && outside.state !== 'unclear') return unchanged;
   return { series: 'outsideMalloc', finding: { ...outside, score: 0, found: false, state: 'unclear', why: OUTSIDE_MALLOC_WHY } };
