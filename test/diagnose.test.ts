@@ -244,8 +244,12 @@ describe('fragmentation', () => {
   });
 
   it('is the verdict when RSS climbs over bursts whose in-use peaks do not', () => {
-    const climbing = (i: number): Point => ({ ...burst(i), resident: SHARED + 16 * MiB + 300 * MiB + 4 * MiB * i });
-    const d = diagnose(samples(100, (i) => ({ ...climbing(i), inUse: saw(i, period, 300 * MiB, 8 * MiB) })), { fullGcTimes: [] });
+    // Malloc counts the growth as free (fordblks): RSS beyond malloc's in-use and free would be memory outside malloc.
+    const climbing = (i: number): Point => {
+      const inUse = saw(i, period, 300 * MiB, 8 * MiB);
+      return { ...burst(i), inUse, free: 308 * MiB + 4 * MiB * i - inUse, resident: SHARED + 16 * MiB + 300 * MiB + 4 * MiB * i };
+    };
+    const d = diagnose(samples(100, climbing), { fullGcTimes: [] });
     expect(d.verdict).toBe('fragmentation');
   });
 

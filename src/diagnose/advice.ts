@@ -79,6 +79,10 @@ const OTHER_ALLOCATOR =
   "malloc's in-use did not follow it, so an allocator other than malloc holds that memory (a native addon's own, e.g. mimalloc in addons written in Rust): " +
   'malloc_trim and the allocator settings do not reach it';
 
+/** Who holds resident memory that neither malloc nor V8 counts. */
+const OUTSIDE_HOLDERS =
+  "WebAssembly memories, a native addon's own allocator, worker threads' heaps or native mappings hold it, and malloc_trim and the allocator settings do not reach it";
+
 /** The series whose rise left the verdict open, with why. */
 function undecided(e: Evidence): string | null {
   const f = e.findings.find((x) => x.state === 'unclear');
@@ -109,6 +113,13 @@ export function summaryFor(verdict: Verdict, e: Evidence, opts: Window): string 
         text = `Native memory is leaking: Buffers or ArrayBuffers kept by JavaScript, outside V8's heap; V8's external memory ${riseWords(native!, e.window.durationMs, false)}.`;
         text += collectedWords(e, native!);
         text += ` ${OTHER_ALLOCATOR.charAt(0).toUpperCase()}${OTHER_ALLOCATOR.slice(1)}.`;
+        break;
+      }
+      if (e.nativeSeries === 'outsideMalloc') {
+        text = `Native memory is leaking outside malloc: RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native!, e.window.durationMs, false)}, while malloc's in-use held level.`;
+        text += collectedWords(e, native!);
+        text += ` ${OUTSIDE_HOLDERS}.`;
+        if (externalFollows(e)) text += " V8's external memory grows with it: Buffers or ArrayBuffers kept by JavaScript hold it.";
         break;
       }
       text = e.inUse
@@ -184,7 +195,7 @@ function nativeLeakAdvice(e: Evidence): string[] {
   const first = {
     inUse: `In-use memory through malloc (not V8's heap) ${riseWords(native, windowMs, false)}.`,
     v8External: `V8's external memory (Buffers, ArrayBuffers; not V8's heap) ${riseWords(native, windowMs, false)}; ${OTHER_ALLOCATOR}.`,
-    outsideMalloc: `RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native, windowMs, false)}, while in-use held level: an allocator other than malloc (a native addon's own), WebAssembly memories or native mappings hold it, and malloc_trim does not reach it.`,
+    outsideMalloc: `RSS that neither V8's heap nor malloc counts (in use or free) ${riseWords(native, windowMs, false)}, while in-use held level: ${OUTSIDE_HOLDERS}.`,
     nativeResident: `RSS outside V8's heap ${riseWords(native, windowMs, false)}; without allocator statistics this may also be the allocator keeping more and more freed memory.`,
   };
   const advice = [first[e.nativeSeries!]];
@@ -193,6 +204,11 @@ function nativeLeakAdvice(e: Evidence): string[] {
     advice.push(
       `${e.nativeSeries === 'v8External' ? 'JavaScript objects hold the leaked memory (ArrayBuffers, Buffers)' : "V8's external memory (ArrayBuffers, Buffers) grows with it: JavaScript objects hold the leaked memory"}. ` +
         `Compare two heap snapshots (v8.writeHeapSnapshot(), or node --heapsnapshot-signal=SIGUSR2 and kill -USR2 <pid>) and look for growing counts of ArrayBuffer/Buffer and what retains them.`,
+    );
+  } else if (e.nativeSeries === 'outsideMalloc') {
+    advice.push(
+      `V8's external memory does not follow it. Find the mappings that grow: compare pmap -x <pid> (or /proc/<pid>/smaps) taken a minute apart, and look for anonymous mappings that grow or multiply. ` +
+        `WebAssembly.Memory objects kept, worker threads never terminated, and addons with their own allocator are the usual holders; heaptrack and valgrind see malloc only.`,
     );
   } else {
     advice.push(

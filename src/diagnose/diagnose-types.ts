@@ -167,6 +167,18 @@ export interface Evidence {
    * mappings. Null without allocator statistics or RSS.
    */
   outsideMalloc: SeriesEvidence | null;
+  /**
+   * How much anonymous RSS rose beyond anything malloc or V8 counts, bytes
+   * (negative when it did not): the low over the window's last third of
+   * `resident − shared` less malloc's in-use and free and the most V8
+   * counted as physical up to then, less the low over its first third of
+   * `resident − shared − v8.physical − heap.inUse`. Allows for malloc's free
+   * pages becoming resident again and for pages V8 stops counting but keeps
+   * mapped; a rise of `leakMinBytes` or more is memory no malloc or V8
+   * statistic holds (WebAssembly memories on Node 26, an addon's own
+   * allocator, worker threads' heaps). Null without allocator statistics or RSS.
+   */
+  uncountedRise: number | null;
   /** `v8.used`: bytes of JS objects, live and not yet collected; null with fewer than two samples. */
   v8Used: SeriesEvidence | null;
   /** `v8.external`: ArrayBuffer and other memory JS objects keep alive outside V8's heap (V8 lowers it lazily after frees); null with fewer than two samples. */
@@ -177,9 +189,10 @@ export interface Evidence {
    * V8's external memory stood `leakMinBytes` or more above in-use and that
    * excess rose as much — Buffers or ArrayBuffers whose memory an allocator
    * other than malloc holds (a native addon's own, e.g. mimalloc in addons
-   * written in Rust), which in-use cannot see; `'outsideMalloc'` (passive
-   * sampling) where in-use held level while `outsideMalloc` and V8's
-   * external memory rose: no verdict yet, never stable; or
+   * written in Rust), which in-use cannot see; `'outsideMalloc'` where
+   * in-use held level while `outsideMalloc` rose beyond all malloc and V8
+   * count (`uncountedRise`), or, without the Sampler's own collections,
+   * rose with V8's external memory (no verdict yet, never stable); or
    * `'nativeResident'` without allocator statistics. Null with fewer than
    * two samples or without either.
    */

@@ -11,7 +11,7 @@ import type { DiagnoseOptions, Diagnosis, Evidence, Finding, FindingKind, Native
 import { invalidType } from '../core/errors';
 import { keptRise, leakFinding, countTrims, samplesAfter, samplesAfterFalls } from './findings';
 import { fragmentationFinding, unexplainedMemory } from './fragmentation';
-import { MIN_FORCED, NATIVE_NAMES, nativeSeriesOf, outsideMallocOpen } from './native-series';
+import { MIN_FORCED, NATIVE_NAMES, nativeSeriesOf, outsideMallocChoice, uncountedRise } from './native-series';
 import { analyzeSeries, fallTimes, type FloorChoice, type FloorEvents, type SeriesAnalysis } from './series';
 import { median } from './stats';
 import type { MemorySample } from '../core/types';
@@ -102,6 +102,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
     resident: null,
     nativeResident: null,
     outsideMalloc: null,
+    uncountedRise: null,
     v8Used: null,
     v8External: null,
     nativeSeries: null,
@@ -178,6 +179,7 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   // A size: never below 0 (malloc's free bytes may be partly not resident, so the difference can be).
   const outsideValue = (s: MemorySample): number => Math.max(0, nativeValue(s) - s.heap!.inUse - s.heap!.free);
   if (heapStats && processStats) evidence.outsideMalloc = analyze(outsideValue, undefined, withOwnFalls(outsideValue, () => null)).evidence;
+  evidence.uncountedRise = uncountedRise(list, window);
   const afterFullGcs = fullGcTimes ? samplesAfter(list, fullGcTimes) : [];
   let v8Floor: FloorChoice | undefined;
   if (afterFullGcs.length > 0) v8Floor = { method: 'full-gcs', indices: afterFullGcs };
@@ -236,7 +238,8 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   const duration = window.durationMs;
   const nativeFindingOf = (series: NativeSeries): Finding =>
     leakFinding('native-leak', evidence[series]!, opts, NATIVE_NAMES[series], duration, { afterFullCollectionsOnly: false, collectedLate });
-  const chosen = outsideMallocOpen(evidence, evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries), exact === null, opts.leakMinBytes, nativeFindingOf);
+  const first = evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries);
+  const chosen = outsideMallocChoice(evidence, first, exact === null, opts.leakMinBytes, nativeFindingOf);
   evidence.nativeSeries = chosen.series;
   const nativeFinding = chosen.finding;
   const native = evidence.nativeSeries === null ? null : evidence[evidence.nativeSeries];

@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 import type { Collection } from './collections';
-import type { Evidence, Finding, NativeSeries } from './diagnose-types';
+import type { Evidence, Finding, NativeSeries, SampleWindow } from './diagnose-types';
+import type { MemorySample } from '../core/types';
 import { externalInStep, keptRise } from './findings';
 import { thirdOf } from './floors';
 
@@ -21,7 +22,10 @@ export const NATIVE_NAMES: Record<NativeSeries, string> = {
   nativeResident: 'RSS outside V8',
 };
 
-/** Why a rise of memory outside malloc leaves the verdict open. */
+/** Why a rise of memory outside malloc beyond malloc's free bytes leaves the verdict open. */
+const BEYOND_FREE_WHY = "more than malloc held free in the window, so not malloc's pages; the samples cannot yet tell a leak from garbage not yet collected";
+
+/** Why a rise of memory outside malloc, with V8's external memory, leaves the verdict open. */
 const OUTSIDE_MALLOC_WHY =
   "malloc's in-use held level and V8's external memory rose with it: JavaScript may keep memory outside malloc (WebAssembly memories, Buffers from a native addon's own allocator), " +
   'which only readings after full collections can tell from Buffers V8 has yet to count off (collectEveryMs)';
@@ -59,28 +63,78 @@ export function nativeSeriesOf(forced: readonly Collection[], e: Evidence, leakM
 }
 
 /**
- * Without the Sampler's own collections: where in-use held level (flat or
- * levelled) while the RSS that malloc counts neither in use nor free rose
- * and did not come back, with V8's external memory rising by a leak's size
- * and in step with it (`externalInStep`), the native finding becomes that series',
- * unclear: no "stable" (WebAssembly memories kept at 270 MB/min were called
- * stable), and no leak verdict either — that series also rises as malloc's
- * free pages become resident again (steady services rose 1–4 MB so, and a
- * leak verdict on it called 8 steady windows of the corpus a leak), and
- * V8's late count of freed Buffers moves external memory with it.
+ * How much anonymous RSS rose beyond anything malloc or V8 could explain,
+ * bytes: the low, over the window's last third, of anonymous RSS less all
+ * that malloc holds (in use and free) and less the most V8 counted as
+ * physical up to then, less the low, over its first third, of anonymous
+ * RSS less malloc's in-use and V8's physical size then. Two things raise
+ * RSS outside what malloc and V8 count without memory being kept: malloc's
+ * free pages that were not resident early (a trim's, or never written since
+ * the heap grew) being written again, which the late term allows for in
+ * full; and pages V8 stops counting as physical but keeps mapped (a steady
+ * express service's V8 heap fell from 35 to 25 MB physical while RSS
+ * outside it rose 13 MB), which the running peak allows for. Whatever rose
+ * beyond both is memory no malloc or V8 statistic holds: WebAssembly
+ * memories that V8 does not count as external (Node 26), an addon's own
+ * allocator behind native handles, worker threads' heaps, native mappings.
+ * (In-use pages never written, as of a large calloc, could rise so too;
+ * programs write what they allocate.) Null without allocator statistics or RSS.
  */
-export function outsideMallocOpen(
+export function uncountedRise(list: readonly MemorySample[], window: SampleWindow): number | null {
+  if (list.length === 0 || list.some((s) => s.heap === null || s.process === null)) return null;
+  let early = Number.POSITIVE_INFINITY;
+  let late = Number.POSITIVE_INFINITY;
+  let v8Peak = 0;
+  for (const s of list) {
+    const anonymous = s.process!.resident - s.process!.shared;
+    v8Peak = Math.max(v8Peak, s.v8.physical);
+    const third = thirdOf(s.time - window.start, window.durationMs);
+    if (third === 0) early = Math.min(early, anonymous - s.v8.physical - s.heap!.inUse);
+    if (third === 2) late = Math.min(late, anonymous - v8Peak - s.heap!.inUse - s.heap!.free);
+  }
+  return Number.isFinite(early) && Number.isFinite(late) ? late - early : null;
+}
+
+/**
+ * The native finding where malloc's in-use held level (flat or levelled)
+ * while RSS outside it rose and did not come back.
+ *
+ * Where that rise is beyond all malloc and V8 count (`uncountedRise`) by
+ * a leak's size, the
+ * native leak is judged by that series (a real leak: 70–110 MB of
+ * WebAssembly memories in 8 s on Node 26, with in-use flat and V8's
+ * external memory not counting them, was called stable). Passively it
+ * stays open unless its floor's rise is a finding of its own, as any
+ * series': garbage (WebAssembly memories, an addon's Buffers) not yet
+ * collected lifts it too.
+ *
+ * Otherwise, without the Sampler's own collections, where V8's external
+ * memory rose by a leak's size and in step with it (`externalInStep`), the
+ * finding becomes that series', unclear: no "stable" (WebAssembly memories
+ * kept at 270 MB/min were called stable), and no leak verdict either — that
+ * series also rises as malloc's free pages become resident again (steady
+ * services rose 1–4 MB so, and a leak verdict on it called 8 steady windows
+ * of the corpus a leak), and V8's late count of freed Buffers moves
+ * external memory with it.
+ */
+export function outsideMallocChoice(
   e: Evidence,
   finding: Finding | null,
   passive: boolean,
   leakMinBytes: number,
+
   findingOf: (series: NativeSeries) => Finding,
 ): { series: NativeSeries | null; finding: Finding | null } {
   const unchanged = { series: e.nativeSeries, finding };
-  if (!passive || finding === null || e.nativeSeries !== 'inUse' || !e.outsideMalloc || !e.v8External) return unchanged;
+  if (finding === null || e.nativeSeries !== 'inUse' || !e.outsideMalloc) return unchanged;
   if (finding.state !== 'flat' && finding.state !== 'levelled') return unchanged;
-  if (keptRise(e.v8External) < leakMinBytes || !externalInStep(e.v8External, e.outsideMalloc)) return unchanged;
   const outside = findingOf('outsideMalloc');
   if (outside.state !== 'rising' && outside.state !== 'unclear') return unchanged;
+  if (e.uncountedRise !== null && e.uncountedRise >= leakMinBytes) {
+    if (outside.found) return { series: 'outsideMalloc', finding: outside };
+    return { series: 'outsideMalloc', finding: { ...outside, score: 0, found: false, state: 'unclear', why: outside.why ?? BEYOND_FREE_WHY } };
+  }
+  if (!passive || !e.v8External) return unchanged;
+  if (keptRise(e.v8External) < leakMinBytes || !externalInStep(e.v8External, e.outsideMalloc)) return unchanged;
   return { series: 'outsideMalloc', finding: { ...outside, score: 0, found: false, state: 'unclear', why: OUTSIDE_MALLOC_WHY } };
 }
