@@ -1,7 +1,7 @@
 // One held-out run: node --expose-gc run-one.mjs NAME INTERVAL_MS DURATION_MS [COLLECT_EVERY_MS]
 // Samples the workload with a Sampler, diagnoses at the end, and measures
-// its growth independently: malloc in-use and V8's heap after two full
-// collections (gc()) before and after. Prints one JSON line.
+// its growth independently: malloc in-use, V8's heap and external memory,
+// and anonymous RSS after two full collections (gc()) before and after. Prints one JSON line.
 import { Sampler, sample } from 'mallinfo';
 import { workloads } from './workloads.mjs';
 
@@ -13,7 +13,7 @@ const settled = () => {
   globalThis.gc();
   globalThis.gc();
   const s = sample();
-  return { inUse: s.heap?.inUse ?? null, v8: s.v8.used, external: s.v8.external };
+  return { inUse: s.heap?.inUse ?? null, v8: s.v8.used, external: s.v8.external, anonymous: s.process ? s.process.resident - s.process.shared : null };
 };
 const before = settled();
 const sampler = new Sampler({ intervalMs, history: 5000, ...(collectEveryMs > 0 ? { collectEveryMs } : {}) }).start();
@@ -31,7 +31,7 @@ console.log(
     intervalMs,
     verdict: d.verdict,
     confidence: d.confidence,
-    grewMiB: { inUse: after.inUse === null ? null : (after.inUse - before.inUse) / MiB, v8: (after.v8 - before.v8) / MiB, external: (after.external - before.external) / MiB },
+    grewMiB: { inUse: after.inUse === null ? null : (after.inUse - before.inUse) / MiB, v8: (after.v8 - before.v8) / MiB, external: (after.external - before.external) / MiB, anonymous: after.anonymous === null ? null : (after.anonymous - before.anonymous) / MiB },
     summary: d.summary,
   }),
 );

@@ -46,7 +46,7 @@ function labelHolds(w, grew) {
   // Without allocator statistics (grew.inUse null) nothing confirms a label that rests on in-use.
   if (grew.inUse === null && (w.label === 'stable' || w.leaks === 'inUse')) return false;
   if (w.label === 'stable') return grew.inUse <= w.bound.inUse && grew.v8 <= w.bound.v8;
-  return grew[w.leaks] >= 1;
+  return grew[w.leaks] !== null && grew[w.leaks] >= 1;
 }
 
 const results = [];
@@ -59,7 +59,7 @@ async function worker() {
     r.labelHolds = labelHolds(workloads[name], r.grewMiB);
     results.push(r);
     const outcome = !r.labelHolds ? 'label not confirmed' : r.verdict === r.label ? 'right' : r.verdict === 'insufficient-data' ? 'open' : 'WRONG';
-    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse === null ? 'unknown' : r.grewMiB.inUse.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8, ${r.grewMiB.external.toFixed(1)} MiB external after gc): ${outcome}`);
+    console.error(`${name} @${ms} ms: ${r.verdict} ${r.confidence.toFixed(2)} (${r.label}; grew ${r.grewMiB.inUse === null ? 'unknown' : r.grewMiB.inUse.toFixed(1)} MiB in use, ${r.grewMiB.v8.toFixed(1)} MiB V8, ${r.grewMiB.external.toFixed(1)} MiB external, ${r.grewMiB.anonymous === null ? 'unknown' : r.grewMiB.anonymous.toFixed(1)} MiB anonymous RSS after gc): ${outcome}`);
   }
 }
 await Promise.all([worker(), worker()]);

@@ -3,8 +3,9 @@
 // services use it. Each is labelled by how it is built; `bound` is the
 // growth after full collections (MiB) a stable one may show (its working
 // set filling), `leaks` says which measure a leaking one grows: malloc's
-// in-use, V8's heap, or V8's external memory (Buffers whose memory an
-// allocator other than malloc holds).
+// in-use, V8's heap, V8's external memory (Buffers whose memory an
+// allocator other than malloc holds), or anonymous RSS (WebAssembly
+// memories, which Node 26's V8 no longer counts as external).
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -214,6 +215,48 @@ export const workloads = {
     async step(lz4, n) {
       for (let i = 0; i < 20; i++) lz4.uncompressSync(lz4.compressSync(Buffer.alloc(32 * 1024, (n + i) % 251)));
       await sleep(20);
+    },
+  },
+  // tiktoken (Rust compiled to WebAssembly): an encoder made per job and never freed (enc.free()), the pitfall its README
+  // warns of. Each holds its ranks in the module's WebAssembly memory, which only grows: RSS grows, malloc's in-use does not.
+  'tiktoken-encoders-unfreed': {
+    label: 'native-leak',
+    leaks: 'anonymous',
+    setup: () => ({ getEncoding: require('tiktoken').get_encoding, kept: [] }),
+    async step(s, n) {
+      if (n % 30 === 0) s.kept.push(s.getEncoding('gpt2'));
+      s.kept.at(-1).encode(`job ${n}: ${text(400)}`);
+      await sleep(100);
+    },
+  },
+  // The same jobs, each encoder freed when done: the WebAssembly memory reuses what was freed.
+  'tiktoken-encoders-freed': {
+    label: 'stable',
+    bound: { inUse: 2, v8: 2 },
+    setup: () => ({ getEncoding: require('tiktoken').get_encoding }),
+    async step(s, n) {
+      if (n % 30 === 0) {
+        s.encoder?.free();
+        s.encoder = s.getEncoding('gpt2');
+      }
+      s.encoder.encode(`job ${n}: ${text(400)}`);
+      await sleep(100);
+    },
+  },
+  // sql.js (SQLite compiled to WebAssembly) with an in-memory table that only grows: the rows live in its
+  // WebAssembly memory, not in malloc's heap (the native twin is sqlite-rows-kept).
+  'sqljs-rows-kept': {
+    label: 'native-leak',
+    leaks: 'anonymous',
+    async setup() {
+      const SQL = await require('sql.js')();
+      const db = new SQL.Database();
+      db.run('create table t (id integer primary key, body text)');
+      return { insert: db.prepare('insert into t (body) values (?)') };
+    },
+    async step(s) {
+      for (let i = 0; i < 30; i++) s.insert.run([text(1000)]); // ~300 KB/s
+      await sleep(100);
     },
   },
 };

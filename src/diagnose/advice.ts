@@ -177,8 +177,9 @@ function fragmentationAdvice(e: Evidence): string[] {
   const settings = settingsWords();
   const trim = u.beforeTrim
     ? `Trims already return it (RSS fell while glibc still holds ${formatMB(u.free)} free): keep trimming when it is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`
-    : `A trim would give back about ${formatMB(Math.min(u.trimEstimate, Math.max(u.idle, 0)))} now, and it would stay returned while in-use stays below the ${formatMB(u.peakInUse)} it peaked at over the last ${formatSpan(u.idleForMs)}: ` +
-      `await trim() after bursts, or let the Sampler trim when enough free memory is resident again (new Sampler({ autoTrim: { minFreeBytes } })).`;
+    : `A trim would give back about ${formatMB(Math.min(u.trimEstimate, Math.max(u.idle, 0)))} now, and it would stay returned while in-use stays below the ${formatMB(u.peakInUse)} it peaked at in the samples of the last ${formatSpan(u.idleForMs)}: ` +
+      `await trim() after bursts, or let the Sampler trim when enough free memory is resident again (new Sampler({ autoTrim: { minFreeBytes } })). ` +
+      `Samples do not see memory allocated and freed inside one synchronous call (a large parse, a model or module loaded): trim() reports what came back, and if RSS climbs back within seconds, that memory was headroom for such calls.`;
   return [
     trim,
     `Fewer arenas keep less freed memory across threads: MALLOC_ARENA_MAX=2, or GLIBC_TUNABLES=glibc.malloc.arena_max=2 (join several tunables with ':'); ${settings.arenas}.`,
