@@ -238,8 +238,8 @@ export function diagnose(samples: readonly MemorySample[], options?: DiagnoseOpt
   const duration = window.durationMs;
   const nativeFindingOf = (series: NativeSeries): Finding =>
     leakFinding('native-leak', evidence[series]!, opts, NATIVE_NAMES[series], duration, { afterFullCollectionsOnly: false, collectedLate });
-  const first = evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries);
-  const chosen = outsideMallocChoice(evidence, first, exact === null, opts.leakMinBytes, nativeFindingOf);
+  const firstChoice = evidence.nativeSeries === null ? null : nativeFindingOf(evidence.nativeSeries);
+  const chosen = outsideMallocChoice(evidence, firstChoice, exact === null, opts.leakMinBytes, nativeFindingOf);
   evidence.nativeSeries = chosen.series;
   const nativeFinding = chosen.finding;
   const native = evidence.nativeSeries === null ? null : evidence[evidence.nativeSeries];

@@ -22,8 +22,8 @@ export const NATIVE_NAMES: Record<NativeSeries, string> = {
   nativeResident: 'RSS outside V8',
 };
 
-/** Why a rise of memory outside malloc beyond malloc's free bytes leaves the verdict open. */
-const BEYOND_FREE_WHY = "more than malloc held free in the window, so not malloc's pages; the samples cannot yet tell a leak from garbage not yet collected";
+/** Why a rise of memory beyond all malloc and V8 count leaves the verdict open. */
+const UNCOUNTED_WHY = "beyond all malloc and V8 count, so none of their pages; the samples cannot yet tell a leak from garbage not yet collected";
 
 /** Why a rise of memory outside malloc, with V8's external memory, leaves the verdict open. */
 const OUTSIDE_MALLOC_WHY =
@@ -100,13 +100,12 @@ export function uncountedRise(list: readonly MemorySample[], window: SampleWindo
  * while RSS outside it rose and did not come back.
  *
  * Where that rise is beyond all malloc and V8 count (`uncountedRise`) by
- * a leak's size, the
- * native leak is judged by that series (a real leak: 70–110 MB of
- * WebAssembly memories in 8 s on Node 26, with in-use flat and V8's
- * external memory not counting them, was called stable). Passively it
- * stays open unless its floor's rise is a finding of its own, as any
- * series': garbage (WebAssembly memories, an addon's Buffers) not yet
- * collected lifts it too.
+ * a leak's size, the native leak is judged by that series, with or without
+ * the Sampler's collections (70–110 MB of WebAssembly memories kept in 8 s
+ * on Node 26, in-use flat and V8's external memory not counting them, was
+ * called stable): a leak where its floor's rise is a finding, as for any
+ * series, else open — garbage not yet collected (WebAssembly memories, an
+ * addon's Buffers) lifts it too.
  *
  * Otherwise, without the Sampler's own collections, where V8's external
  * memory rose by a leak's size and in step with it (`externalInStep`), the
@@ -122,7 +121,6 @@ export function outsideMallocChoice(
   finding: Finding | null,
   passive: boolean,
   leakMinBytes: number,
-
   findingOf: (series: NativeSeries) => Finding,
 ): { series: NativeSeries | null; finding: Finding | null } {
   const unchanged = { series: e.nativeSeries, finding };
@@ -132,7 +130,7 @@ export function outsideMallocChoice(
   if (outside.state !== 'rising' && outside.state !== 'unclear') return unchanged;
   if (e.uncountedRise !== null && e.uncountedRise >= leakMinBytes) {
     if (outside.found) return { series: 'outsideMalloc', finding: outside };
-    return { series: 'outsideMalloc', finding: { ...outside, score: 0, found: false, state: 'unclear', why: outside.why ?? BEYOND_FREE_WHY } };
+    return { series: 'outsideMalloc', finding: { ...outside, score: 0, found: false, state: 'unclear', why: outside.why ?? UNCOUNTED_WHY } };
   }
   if (!passive || !e.v8External) return unchanged;
   if (keptRise(e.v8External) < leakMinBytes || !externalInStep(e.v8External, e.outsideMalloc)) return unchanged;
