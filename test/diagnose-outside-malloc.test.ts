@@ -99,6 +99,15 @@ describe('memory JavaScript keeps outside malloc', () => {
     expect(d.summary).not.toMatch(/-\d/);
   });
 
+  it('leaves a rise beyond all malloc and V8 count open, never stable, where its pace cannot yet be told from noise', () => {
+    // 0.1 MB a second under up to 6 MB of noise: beyond every count, but the pace's interval reaches below a leak's.
+    const d = diagnose(samples(40, (i) => ({ inUse: 10 * MiB, external: 2 * MiB, outside: i * 0.1 * MiB + ((i * 7919) % 13) * 0.5 * MiB })));
+    expect(d.evidence.uncountedRise!).toBeGreaterThan(MiB);
+    expect(d.verdict, d.summary).toBe('insufficient-data');
+    expect(d.evidence.nativeSeries).toBe('outsideMalloc');
+    expect(d.summary).toMatch(/^No verdict yet: RSS outside V8 and malloc \(neither in use nor free\) rose/);
+  });
+
   it("is no leak where malloc's free pages become resident again, or V8's pages leave its count but not RSS", () => {
     // 12 of 20 MB free not resident early (a trim), all resident again by second 20: RSS outside in-use and free rises 12 MB.
     const written = (i: number): Point => ({ inUse: 10 * MiB, external: 2 * MiB, free: 20 * MiB, freeNotResident: Math.max(0, 12 - (12 * i) / 20) * MiB, outside: 12 * MiB });
