@@ -88,7 +88,8 @@ describe('the preload (mallinfo/register)', () => {
   it('--auto-trim trims in the watched process, and the samples show RSS fall by what the trim says', async () => {
     const ndjson = join(dir, 'trim.ndjson');
     const result = await runCli(['run', '--quiet', '--auto-trim', '--interval', '100ms', '--ndjson', ndjson, '--', 'node', fixture('fragmentation.mjs')], {
-      env: { ROUNDS: '2', PAUSE_MS: '600' },
+      // One round, then quiet: nothing allocates around the trim, whenever the samples let it fire.
+      env: { ROUNDS: '1', PAUSE_MS: '600', QUIET_MS: '1200' },
     });
     expect(result.code).toBe(0);
     const records = readRecords(ndjson);
@@ -96,13 +97,17 @@ describe('the preload (mallinfo/register)', () => {
     // glibc keeps ~480 MB of freed memory after a round; the default autoTrim waits 60 s between trims.
     expect(trims).toHaveLength(1);
     const trim = trims[0];
-    expect(trim.released).toBeGreaterThan(200 * MiB);
+    // It fires on the first sample with 64 MiB or more free (the default minFreeBytes), which on a loaded machine
+    // can land while V8's sweeper is still freeing the round's Buffers (CI, 2026-12-07: 171 MB of ~480 MB).
+    expect(trim.released).toBeGreaterThan(32 * MiB);
     expect(trim.released).toBe(trim.rssBefore - trim.rssAfter);
-    // Independently, from the samples around it: RSS before the trim and after.
-    const rss = records.filter((r) => r.type === 'sample').map((r) => [r.sample.time, r.sample.process.resident]);
-    const before = rss.filter(([t]) => t < trim.time - trim.durationMs).at(-1)![1];
-    const after = rss.find(([t]) => t > trim.time)![1];
-    expect(before - after).toBeGreaterThan(200 * MiB);
+    // Independently, from the samples around it: the one that set it off (its free bytes are the trim's freeBefore;
+    // the trim runs off the main thread and its event comes later, so samples by time alone may fall after it) and
+    // the first after its event. The program only frees meanwhile, which moves no RSS.
+    const samples = records.filter((r) => r.type === 'sample').map((r) => r.sample);
+    const before = samples.filter((x) => x.time <= trim.time && x.heap.free === trim.freeBefore).at(-1)!;
+    const after = samples.find((x) => x.time > trim.time)!;
+    expect(before.process.resident - after.process.resident).toBeGreaterThan(0.9 * trim.released);
     expect(records[0]).toMatchObject({ type: 'run', autoTrim: true });
   });
 
