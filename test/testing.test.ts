@@ -88,7 +88,8 @@ describe('expectNoLeak()', () => {
     expect(error.message).toMatch(/^ +3 +judged +4000 +1,[0-3]\d\d +1,[0-3]\d\d → 1,[0-3]\d\d +[-\d.,]+ +[-\d.,]+ → [-\d.,]+ +1,024$/m);
     // Growth per round: the slope a reader sees, round after round.
     expect(error.message).toMatch(/^ +calls +native B\/iteration +V8 B\/iteration +native in use +V8 used +of it code +V8 external +RSS$/m);
-    expect(error.message).toMatch(/^ +4000 +1,[0-3]\d\d +[-\d.,]+ +\+4\.\d MB +[+-][\d.]+ [KM]?B +[+-][\d.]+ [KM]?B +\+3\.9 MB +[+-][\d.]+ [KM]?B$/m);
+    // The last round's totals (its own rate is one of the ten below: CI on Node 24 read 1,744 there once).
+    expect(error.message).toMatch(/^ +4000 +[\d,]+ +[-\d.,]+ +\+4\.\d MB +[+-][\d.]+ [KM]?B +[+-][\d.]+ [KM]?B +\+3\.9 MB +[+-][\d.]+ [KM]?B$/m);
     // Ten rounds, each ~1.2 KB per call; one round of a loaded machine may read outside 1.0–1.4 KB.
     expect(error.message.match(/^ +\d+00 +[-\d,.]+ /gm)).toHaveLength(10);
     expect(error.message.match(/^ +\d+00 +1,[0-3]\d\d /gm)!.length).toBeGreaterThanOrEqual(8);
