@@ -90,9 +90,10 @@ describe('expectNoLeak()', () => {
     expect(error.message).toMatch(/^ +calls +native B\/iteration +V8 B\/iteration +native in use +V8 used +of it code +V8 external +RSS$/m);
     // The last round's totals (its own rate is one of the ten below: CI on Node 24 read 1,744 there once).
     expect(error.message).toMatch(/^ +4000 +[\d,]+ +[-\d.,]+ +\+4\.\d MB +[+-][\d.]+ [KM]?B +[+-][\d.]+ [KM]?B +\+3\.9 MB +[+-][\d.]+ [KM]?B$/m);
-    // Ten rounds, each ~1.2 KB per call; one round of a loaded machine may read outside 1.0–1.4 KB.
+    // Ten rounds, each ~1.2 KB per call; a round or few may read outside 1.0–1.4 KB (on Node 24 in CI, 2 or 3 of 10
+    // did, with every attempt's rate at 1,201-1,205: the rate checked above is the judged one).
     expect(error.message.match(/^ +\d+00 +[-\d,.]+ /gm)).toHaveLength(10);
-    expect(error.message.match(/^ +\d+00 +1,[0-3]\d\d /gm)!.length).toBeGreaterThanOrEqual(8);
+    expect(error.message.match(/^ +\d+00 +1,[0-3]\d\d /gm)!.length).toBeGreaterThanOrEqual(6);
     expect(error.message).toMatch(/^The 3\d readings waited for handles to close \(closed: nothing; \d+ ms in all\), then for \d+ garbage collections/m);
     expect(error.message).toContain('Hint: V8\'s external memory (ArrayBuffers, Buffers, typed arrays) grew by 1,024 bytes per iteration');
     expect(kept.length).toBe(100 + 7000);
