@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonForScript } from '../src/cli/escape';
-import { fixture, lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
+import { expectFragmentationStory, fixture, lastJsonLine, readRecords, runCli, scratchDir } from './cli-helpers';
 import { root } from './helpers';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>.mjs';
@@ -101,15 +101,7 @@ describe('the HTML report, in Chromium', () => {
 
   it('shows the verdict, its evidence and advice', async () => {
     const d = summary.diagnosis;
-    if (Number(process.versions.node.split('.')[0]) === 24 && d.verdict === 'native-leak') {
-      // Node 24's own memory outside malloc and V8's heap grows about 1.1 MB per 10,000 ArrayBuffers made, and does
-      // not come back (anonymous RSS +113 MB after a million, 24.22.3; not on Node 20, 22 or 26): beside this
-      // story's fragmentation, a native leak outside malloc, which it is.
-      expect(d.evidence.nativeSeries).toBe('outsideMalloc');
-      expect(d.evidence.secondary.map((f: { kind: string }) => f.kind)).toContain('fragmentation');
-    } else {
-      expect(d.verdict).toBe('fragmentation');
-    }
+    expectFragmentationStory(d);
     const verdict = page.locator('#verdict .verdict-name');
     expect(await verdict.isVisible()).toBe(true);
     expect(await verdict.textContent()).toBe(`${d.verdict}${`confidence ${Math.round(d.confidence * 100)} %`}`);
