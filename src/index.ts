@@ -4,6 +4,7 @@
  */
 export { sample } from './core/sample';
 export { Sampler } from './sampler/sampler';
+export { answerCollections } from './sampler/worker-collections';
 export type { SamplerOptions, SamplerEvents } from './sampler/sampler';
 export { trimSync, trim } from './trim/trim';
 export type { MeasuredTrimResult, TrimOptions, TrimResult } from './trim/trim';

@@ -5,8 +5,10 @@
  * over a unix socket named by `MALLINFO_CHANNEL`: never over the program's
  * stdout or stderr. Without that variable it does nothing.
  *
- * It must never change the program: it loads in the main thread only (the
- * allocator is per process, so one sampler covers every worker thread),
+ * It must never change the program: it samples in the main thread only (the
+ * allocator is per process, so one sampler covers every worker thread; a
+ * worker thread only collects its garbage when the main thread's Sampler
+ * collects, with --collect-every),
  * keeps nothing alive (an unref'd timer and socket), prints nothing, throws
  * nothing, and drops samples rather than buffer them when the CLI does not
  * read.
@@ -122,6 +124,13 @@ const channelPath = process.env[CHANNEL_ENV];
 if (isMainThread && channelPath) {
   try {
     start(channelPath);
+  } catch {
+    // Never break the program being watched.
+  }
+} else if (channelPath && msFromEnv(COLLECT_EVERY_ENV, undefined) !== undefined) {
+  // A worker thread: collect when the main thread's Sampler does, so that its readings hold this thread's live memory only.
+  try {
+    (require('./sampler/worker-collections') as typeof import('./sampler/worker-collections')).answerCollections();
   } catch {
     // Never break the program being watched.
   }

@@ -1,7 +1,7 @@
 // The Sampler's own full collections keep their pauses within maxPauseShare
 // of wall time: after a long pause the next collection waits longer.
 import { describe, expect, it } from 'vitest';
-import { Sampler } from 'mallinfo';
+import { Sampler, type Collection } from 'mallinfo';
 import { ForcedCollections } from '../src/sampler/forced-collections';
 
 /** Busy-waits `ms`: a collection that pauses the program that long. */
@@ -15,7 +15,7 @@ function drive(forced: ForcedCollections, tickMs: number, forMs: number): number
   let ran = 0;
   const end = performance.now() + forMs;
   while (performance.now() < end) {
-    if (forced.runIfDue() !== null) ran++;
+    if (forced.runIfDue(() => {})) ran++;
     pauseFor(tickMs)();
   }
   return ran;
@@ -46,11 +46,16 @@ describe('ForcedCollections', () => {
 
   it('forgets the last pause on reset', () => {
     const forced = new ForcedCollections(10, 0.1, pauseFor(20));
-    expect(forced.runIfDue()).not.toBeNull();
-    expect(forced.runIfDue()).toBeNull();
+    const recorded: Collection[] = [];
+    const record = (c: Collection): number => recorded.push(c);
+    expect(forced.runIfDue(record)).toBe(true);
+    expect(forced.runIfDue(record)).toBe(false);
     forced.reset();
     expect(forced.gapMs).toBe(10);
-    expect(forced.runIfDue()).toMatchObject({ kind: 'major', forced: true });
+    expect(forced.runIfDue(record)).toBe(true);
+    expect(recorded).toHaveLength(2);
+    expect(recorded[1]).toMatchObject({ kind: 'major', forced: true });
+    expect(recorded[1]).not.toHaveProperty('workers');
   });
 
   it('is a Sampler option, checked by name', () => {

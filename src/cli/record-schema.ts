@@ -13,6 +13,8 @@ const finite = v.pipe(v.number(NUMBER), v.finite(NUMBER));
 const nonNegative = v.pipe(v.number(NUMBER), v.finite(NUMBER), v.minValue(0, 'a number from 0'));
 const integer = v.pipe(v.number('an integer'), v.integer('an integer'));
 const processId = v.pipe(v.number('an integer from 0'), v.integer('an integer from 0'), v.minValue(0, 'an integer from 0'));
+/** A count: the same check as a process id. */
+const count = processId;
 /** A time in ms since the epoch that a Date can hold (±8.64e15): one outside throws in toISOString(). */
 const EPOCH = 'a time in ms since the epoch (within ±8.64e15)';
 const epochMs = v.pipe(v.number(EPOCH), v.minValue(-8.64e15, EPOCH), v.maxValue(8.64e15, EPOCH));
@@ -135,6 +137,7 @@ export const RECORD = v.variant(
       v8External: v.optional(numberOrNull),
       durationMs: v.optional(nonNegative),
       forced: v.optional(v.literal(true, 'true')),
+      workers: v.optional(count),
     }),
     v.looseObject({ type: v.literal('exit'), pid: processId, time: epochMs }),
     v.looseObject({ type: v.literal('end'), time: epochMs, exitCode: v.nullable(v.pipe(v.number('an integer or null'), v.integer('an integer or null'))), signal: textOrNull }),

@@ -91,6 +91,8 @@ export interface GcRecord {
   durationMs?: number | null;
   /** True for a full collection the sampler ran itself (`--collect-every`): `v8Used` and `inUse` are live memory. */
   forced?: true;
+  /** With `forced`: how many worker threads collected too, before the reading (absent where none answers). */
+  workers?: number;
 }
 
 /** A process's channel closed: it exited (written by the CLI). */

@@ -20,6 +20,7 @@ function collectionOf(r: GcRecord): Collection {
   const c: Collection = { time: r.time, kind: r.kind ?? 'major', durationMs: r.durationMs ?? null, v8Used: r.v8Used ?? null, inUse: r.inUse ?? null };
   if (r.forced === true) c.forced = true;
   if (r.v8External !== undefined) c.v8External = r.v8External;
+  if (r.workers !== undefined) c.workers = r.workers;
   return c;
 }
 

@@ -22,14 +22,20 @@ export function getGc(): () => void {
     } else {
       // The flag only affects contexts created after it is set; it is per
       // process, and each isolate (worker thread) gets its own function.
-      setFlagsFromString('--expose-gc');
-      try {
-        gcFunction = runInNewContext('gc') as () => void;
-      } finally {
-        // Set back at once: left on, every vm context and worker thread the
-        // program made later would find a global gc() it never asked for
-        // (mallinfo run collects in every watched process).
-        setFlagsFromString('--no-expose-gc');
+      // The flag is per process: another thread setting it back between
+      // our two calls (worker threads answering collections start together)
+      // leaves the new context without gc(), so try again a few times.
+      for (let attempt = 1; gcFunction === undefined; attempt++) {
+        setFlagsFromString('--expose-gc');
+        try {
+          gcFunction = runInNewContext('typeof gc === "function" ? gc : undefined') as (() => void) | undefined;
+        } finally {
+          // Set back at once: left on, every vm context and worker thread the
+          // program made later would find a global gc() it never asked for
+          // (mallinfo run collects in every watched process).
+          setFlagsFromString('--no-expose-gc');
+        }
+        if (gcFunction === undefined && attempt >= 10) throw new Error('could not get V8\'s gc(): another thread kept turning --expose-gc off');
       }
     }
   }

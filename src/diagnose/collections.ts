@@ -44,6 +44,15 @@ export interface Collection {
    * count either them or this record, not both, as `diagnose()` does.
    */
   forced?: true;
+  /**
+   * For a forced collection where worker threads answer
+   * (`answerCollections()`, run by `mallinfo run`'s preload in every
+   * worker): how many ran their own two full collections, in time, before
+   * the main thread's and the reading. Absent where no worker answers:
+   * there, in-use still counts the Buffers that worker threads dropped and
+   * have not collected yet.
+   */
+  workers?: number;
 }
 
 const KINDS: Record<number, CollectionKind> = {

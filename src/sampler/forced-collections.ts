@@ -16,6 +16,7 @@ import { getHeapStatistics } from 'node:v8';
 import { collectGarbage } from '../core/gc';
 import { sampleHeap } from '../core/sample';
 import type { Collection } from '../diagnose/collections';
+import type { WorkerCollections } from './worker-collections';
 
 /**
  * Runs two full collections at most once per `everyMs`, and no more often
@@ -23,22 +24,29 @@ import type { Collection } from '../diagnose/collections';
  * collection that paused the program p ms, the next waits at least
  * p / maxPauseShare ms. A pause grows with the heap (15–30 ms per 10 MB),
  * so a large heap is collected less often instead of paused for most of
- * the run.
+ * the run. With worker threads that answer (worker-collections.ts), they
+ * collect first and the main thread's collection and reading follow.
  */
 export class ForcedCollections {
   private lastAt = Number.NEGATIVE_INFINITY;
   private lastPauseMs = 0;
+  /** Bumped by reset(): a reading still waiting for worker threads is dropped. */
+  private generation = 0;
+  private waiting = false;
 
   constructor(
     private readonly everyMs: number,
     private readonly maxPauseShare: number,
     private readonly collect: () => void = collectGarbage,
+    private readonly workers: WorkerCollections | null = null,
   ) {}
 
-  /** Forgets the last collection: the next tick collects. */
+  /** Forgets the last collection (the next tick collects) and drops a reading still waiting for worker threads. */
   reset(): void {
     this.lastAt = Number.NEGATIVE_INFINITY;
     this.lastPauseMs = 0;
+    this.generation++;
+    this.waiting = false;
   }
 
   /** The least time from one collection's start to the next, ms: `everyMs`, or longer after a long pause. */
@@ -47,15 +55,33 @@ export class ForcedCollections {
   }
 
   /**
-   * Collects when the gap has passed since the last time and returns the
-   * collection, with V8's used heap and malloc's in-use read right after
-   * it; null when not due.
+   * Collects when the gap has passed since the last time, and hands
+   * `record` the collection, with V8's used heap and malloc's in-use read
+   * right after it: at once, or, where worker threads answer, once they
+   * have collected too. Returns whether a collection started.
    */
-  runIfDue(): Collection | null {
+  runIfDue(record: (collection: Collection) => void): boolean {
     const started = performance.now();
     // Ticks land a little early or late: a tick due at the gap counts.
-    if (started - this.lastAt < this.gapMs * 0.9) return null;
+    if (this.waiting || started - this.lastAt < this.gapMs * 0.9) return false;
     this.lastAt = started;
+    if (this.workers === null || this.workers.count === 0) {
+      record(this.collectAndRead());
+      return true;
+    }
+    this.waiting = true;
+    const generation = this.generation;
+    void this.workers.request().then((workers) => {
+      if (generation !== this.generation) return;
+      this.waiting = false;
+      // Out of the promise chain: a throwing 'collection' listener reaches uncaughtException, as from a tick.
+      process.nextTick(record, { ...this.collectAndRead(), workers });
+    });
+    return true;
+  }
+
+  private collectAndRead(): Collection {
+    const started = performance.now();
     this.collect();
     const ended = performance.now();
     this.lastPauseMs = ended - started;

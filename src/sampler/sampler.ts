@@ -11,6 +11,7 @@ import type { DiagnoseOptions, Diagnosis } from '../diagnose/diagnose-types';
 import { invalidType } from '../core/errors';
 import { CollectionLog, type Collection } from '../diagnose/collections';
 import { ForcedCollections } from './forced-collections';
+import { WorkerCollections } from './worker-collections';
 import { RecentCosts } from './recent-costs';
 import { Ring } from '../core/ring';
 import { sample, sampleHeap } from '../core/sample';
@@ -57,6 +58,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   private readonly signal: AbortSignal | undefined;
   private readonly trimmer: AutoTrimmer | null;
   private readonly forced: ForcedCollections | null;
+  private readonly workers: WorkerCollections | null;
   private timer: NodeJS.Timeout | undefined;
   private origin = 0;
   /** Index of the tick the timer is set for: due at origin + index × intervalMs. */
@@ -72,6 +74,9 @@ export class Sampler extends EventEmitter<SamplerEvents> {
   );
   private readonly tracker = new VerdictTracker();
   private verdictCheckedAt = Number.NEGATIVE_INFINITY;
+  private readonly recordForced = (collection: Collection): void => {
+    this.collections.record(collection);
+  };
   private readonly onAbort = (): void => {
     this.stop();
   };
@@ -92,7 +97,9 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
     const everyMs = opts.collectEveryMs === undefined ? null : integerOption('options.collectEveryMs', opts.collectEveryMs, 0, 1, MAX_TIMER_MS);
     const pauseShare = fractionOption('options.maxPauseShare', opts.maxPauseShare, DEFAULT_PAUSE_SHARE, 0, 1);
-    this.forced = everyMs === null ? null : new ForcedCollections(everyMs, pauseShare);
+    // Worker threads that answer get up to half the gap (at most 1 s) to collect before the reading.
+    this.workers = everyMs === null ? null : new WorkerCollections(Math.min(1000, Math.max(50, everyMs / 2)));
+    this.forced = everyMs === null ? null : new ForcedCollections(everyMs, pauseShare, undefined, this.workers);
   }
 
   /**
@@ -118,6 +125,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.effectiveIntervalMs = this.intervalMs;
     this.recentCosts.reset();
     this.forced?.reset();
+    this.workers?.start();
     this.schedule(0);
     this.emit('start');
     return this;
@@ -129,6 +137,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.collections.stop();
+    this.forced?.reset();
+    this.workers?.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.wake();
     this.emit('stop');
@@ -227,8 +237,7 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.lastSample = s;
     this.ring.push(s);
     // After the sample (see forced-collections.ts), before the listeners, which may throw.
-    const forced = this.forced?.runIfDue() ?? null;
-    if (forced !== null) this.collections.record(forced);
+    this.forced?.runIfDue(this.recordForced);
     this.wake();
     this.trimmer?.consider(s); // only starts async work: before the listeners, which may throw
     if (slow) this.emit('slow', { costNs, intervalMs: this.effectiveIntervalMs, baseIntervalMs: this.intervalMs });

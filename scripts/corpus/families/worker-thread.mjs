@@ -1,10 +1,16 @@
 // The worker side of worker-host.mjs: 'leak' keeps Buffers, 'fragment'
 // makes bursts with a few survivors, 'echo' answers messages (steady).
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerCollections } from 'mallinfo';
 import { getGc } from '../../../lib/testing/gc.js';
 import { KiB, MiB, bufferChurn, due, paced, tick } from './common.mjs';
 
 const { kind, params: p } = workerData;
+// As mallinfo run's preload does in every worker thread: collect when the
+// main thread's Sampler runs its own collections (collectEveryMs), so that
+// its readings hold this thread's live memory, not its garbage. Traces
+// recorded before 2026-12-07 (evening) ran without it.
+answerCollections();
 const kept = [];
 let nativeBytes = 0;
 let bursts = 0;
