@@ -15,8 +15,8 @@ describe.concurrent('mallinfo run: the verdict', () => {
     const ndjson = join(dir, 'story.ndjson');
     const result = await runCli(['run', '--interval', '50ms', '--ndjson', ndjson, '--', 'node', join(root, 'examples', 'burst-service.mjs')], {
       // Fragmentation is judged over the window's last third: the quiet after the bursts must
-      // cover it even when a loaded machine stretches the bursts from ~3 s to ~9 s.
-      env: { BURSTS: '8', EVERY_MS: '250', QUIET_MS: '6000' },
+      // cover it even when a loaded machine stretches the bursts from ~3 s to ~16 s (seen in CI).
+      env: { BURSTS: '8', EVERY_MS: '250', QUIET_MS: '12000' },
     });
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toMatch(/^burst 8\/8: 10,000 × 50 KB Buffers allocated, 100 kept until the next burst$/m);
@@ -73,14 +73,15 @@ describe.concurrent('mallinfo run: the verdict', () => {
   it('collects every second by default, and not with --collect-every off', async () => {
     const forcedIn = async (extra: string[], name: string): Promise<number> => {
       const ndjson = join(dir, name);
-      const result = await runCli(['run', '--quiet', '--interval', '250ms', ...extra, '--ndjson', ndjson, '--', 'node', '-e', 'setTimeout(() => {}, 3500)']);
+      const result = await runCli(['run', '--quiet', '--interval', '250ms', ...extra, '--ndjson', ndjson, '--', 'node', '-e', 'setTimeout(() => {}, 5000)']);
       expect(result.code).toBe(0);
       return readRecords(ndjson).filter((r) => r.type === 'gc' && r.forced === true).length;
     };
     const [byDefault, off] = await Promise.all([forcedIn([], 'default.ndjson'), forcedIn(['--collect-every', 'off'], 'off.ndjson')]);
-    // ~3 in 3.5 s (a busy machine's timers run late, never early by more than 10 %).
+    // ~5 in 5 s (a busy machine's timers run late, never early by more than 10 %; on two
+    // cores running three suites, the first sample came ~1.5 s late and 3.5 s held only 1).
     expect(byDefault).toBeGreaterThanOrEqual(2);
-    expect(byDefault).toBeLessThanOrEqual(5);
+    expect(byDefault).toBeLessThanOrEqual(7);
     expect(off).toBe(0);
   });
 

@@ -210,9 +210,10 @@ function nativeLeakAdvice(e: Evidence): string[] {
     advice.push(
       `V8's external memory does not follow it. Find the mappings that grow: compare pmap -x <pid> (or /proc/<pid>/smaps) taken a minute apart, and look for anonymous mappings that grow or multiply. ` +
         `WebAssembly.Memory objects kept, worker threads never terminated, and addons with their own allocator are the usual holders; heaptrack and valgrind see malloc only.`,
-      // Measured on 24.22.3: +1.1 MB per 10,000 ArrayBuffers made, +113 MB after a million, never returned.
-      `On Node 24, Node itself adds about 110 bytes to this memory for every Buffer or ArrayBuffer made, and does not give it back (not on Node 20, 22 or 26): ` +
-        `where the program makes many Buffers and keeps none, run it under another Node version to tell.`,
+      // Measured with 50 KB Buffers made and dropped (24.22.3, 22.23.5, 26.12.1, 20.20.2): see docs/diagnosis.md, Limits.
+      `Node itself adds to this memory as Buffers and ArrayBuffers are made, kept or not: on Node 24 about 110 bytes each, never given back; ` +
+        `on Node 22 about 4 MB over the first 50,000, then about 20 bytes each; on Node 26 about 4.5 MB, then no more (not on Node 20). ` +
+        `Where the program makes many Buffers and keeps none, run it under Node 20 to tell.`,
     );
   } else {
     advice.push(

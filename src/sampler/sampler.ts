@@ -97,8 +97,8 @@ export class Sampler extends EventEmitter<SamplerEvents> {
     this.diagnoseOptions = resolveDiagnoseOptions(opts.diagnose, 'options.diagnose');
     const everyMs = opts.collectEveryMs === undefined ? null : integerOption('options.collectEveryMs', opts.collectEveryMs, 0, 1, MAX_TIMER_MS);
     const pauseShare = fractionOption('options.maxPauseShare', opts.maxPauseShare, DEFAULT_PAUSE_SHARE, 0, 1);
-    // Worker threads that answer get up to half the gap (at most 1 s) to collect before the reading.
-    this.workers = everyMs === null ? null : new WorkerCollections(Math.min(1000, Math.max(50, everyMs / 2)));
+    // Worker threads that answer get half the gap to collect before the reading: at least 0.25 s (a loaded event loop answers late), at most 1 s.
+    this.workers = everyMs === null ? null : new WorkerCollections(Math.min(1000, Math.max(250, everyMs / 2)));
     this.forced = everyMs === null ? null : new ForcedCollections(everyMs, pauseShare, undefined, this.workers);
   }
 
