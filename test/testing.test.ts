@@ -36,9 +36,10 @@ describe('measure()', () => {
     );
     expect(kept).toHaveLength(2010);
     const keptBytes = 2000 * 10_240;
-    // 20 MB kept, so that what V8 compiles meanwhile on a loaded machine
-    // (up to ~270 KB seen on Node 26) stays a small part of it.
-    expect(m.change.v8Used).toBeGreaterThan(keptBytes);
+    // 20 MB kept, so that what else V8's heap gains or loses meanwhile
+    // (code compiled, or flushed: +270 KB and -100 KB seen on Node 26 under
+    // load) stays a small part of it.
+    expect(m.change.v8Used).toBeGreaterThan(0.95 * keptBytes);
     expect(m.change.v8Used).toBeLessThan(2000 * 11_264);
     // Kept in the C heap they would show there as 20 MB; what malloc moves
     // meanwhile (the compiler's zones, V8's page bookkeeping, async
