@@ -17,6 +17,8 @@ describe.concurrent('mallinfo run: the verdict', () => {
       // Fragmentation is judged over the window's last third: the quiet after the bursts must
       // cover it even when a loaded machine stretches the bursts from ~3 s to ~16 s (seen in CI).
       env: { BURSTS: '8', EVERY_MS: '250', QUIET_MS: '12000' },
+      // Up to ~16 s of bursts and 12 s of quiet: more than runCli's default 30 s on a loaded machine.
+      timeoutMs: 55_000,
     });
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toMatch(/^burst 8\/8: 10,000 × 50 KB Buffers allocated, 100 kept until the next burst$/m);
@@ -52,10 +54,12 @@ describe.concurrent('mallinfo run: the verdict', () => {
 
   it('with --collect-every, judges by readings after its own full collections: a JS leak under its garbage in 7 s', async () => {
     const ndjson = join(dir, 'collect.ndjson');
-    // Objects kept (~3 MB over the run) under a thousand times as many made and dropped.
+    // Objects kept (~3 MB over the run) under a thousand times as many made and dropped; then
+    // 0.6 s kept as they are, so that one of the Sampler's collections follows the last growth
+    // (on a loaded machine the last one once came too early to confirm it: no verdict yet).
     const program =
       'const kept = []; let i = 0; const t = setInterval(() => { for (let k = 0; k < 20; k++) kept.push({ s: `x${i++}`.padEnd(40, "x") }); ' +
-      'for (let k = 0; k < 2000; k++) globalThis.g = { k, s: `y${k}` }; }, 10); setTimeout(() => clearInterval(t), 7000);';
+      'for (let k = 0; k < 2000; k++) globalThis.g = { k, s: `y${k}` }; }, 10); setTimeout(() => clearInterval(t), 7000); setTimeout(() => {}, 7600);';
     const result = await runCli(['run', '--quiet', '--json', '--interval', '250ms', '--collect-every', '500ms', '--ndjson', ndjson, '--', 'node', '-e', program]);
     expect(result.code).toBe(0);
     const { diagnosis } = lastJsonLine(result.stdout);
