@@ -5,14 +5,12 @@
 // all). docs/diagnosis.md's Limits quote it for Node 20, 22, 24 and 26:
 //   node scripts/node-own-growth.mjs          (this Node)
 //   <another node> scripts/node-own-growth.mjs
-import { readFileSync } from 'node:fs';
-import { sample } from '../lib/index.js';
+import { processMemory, sample } from '../lib/index.js';
 import { collectGarbage } from '../lib/core/gc.js';
 
-const anonymousRss = () => Number(/^RssAnon:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'latin1'))[1]) * 1024;
 const outside = () => {
   const s = sample();
-  return anonymousRss() - s.heap.inUse - s.heap.free - s.v8.physical;
+  return processMemory().residentAnon - s.heap.inUse - s.heap.free - s.v8.physical;
 };
 const MB = 1024 * 1024;
 collectGarbage();
