@@ -73,12 +73,12 @@ describe('diagnose() over the corpus', () => {
     expect(bad.map(describeCase)).toEqual([]);
   });
 
-  // Measured on 230 traces, 825 cases: 16 wrong (1.9 %, all steady services or
-  // caches called a leak), 512 right (62 %), 190 of the 232 cases of 60 s or
-  // more right (82 %); the rest "no verdict yet". These bounds keep it there.
-  it('gives a wrong verdict (not just none yet) in at most 2.5 % of cases', () => {
+  // Measured on 230 traces, 825 cases: 13 wrong (1.6 %, all steady services or
+  // caches called a leak), 513 right (62 %), 188 of the 232 cases of 60 s or
+  // more right (81 %); the rest "no verdict yet". These bounds keep it there.
+  it('gives a wrong verdict (not just none yet) in at most 2 % of cases', () => {
     const wrong = cases.filter(wrongVerdict);
-    expect(wrong.length, wrong.map(describeCase).join('\n')).toBeLessThanOrEqual(Math.floor(cases.length * 0.025));
+    expect(wrong.length, wrong.map(describeCase).join('\n')).toBeLessThanOrEqual(Math.floor(cases.length * 0.02));
   });
 
   it('is right in most cases, and in four of five once the window reaches 60 s', () => {
@@ -101,6 +101,19 @@ describe('diagnose() over the corpus', () => {
     });
     expect(wrongWords.map(describeCase)).toEqual([]);
     expect(late.filter((c) => c.summary.includes('The last full garbage collection')).length).toBeGreaterThan(0);
+  });
+
+  // A Buffer sawtooth at 100 ms for 22 s: V8's own full collection at 18 s
+  // read 19 MB (what was allocated while it marked survived it), the one
+  // at 8 s 3 MB. One such reading in the last third, of a rise collections
+  // gave back as much of before, once made it a native leak at 0.99.
+  it('takes no single one of V8’s own collections in the last third as proof of a rise collections gave back before', () => {
+    const sawtooth = cases.filter((c) => c.file.endsWith('buffer-sawtooth-lzg8ny.ndjson.gz'));
+    expect(sawtooth.length).toBeGreaterThanOrEqual(3);
+    for (const c of sawtooth) {
+      expect(c.verdict, describeCase(c)).toBe('insufficient-data');
+      expect(c.summary).toMatch(/only one collection since/);
+    }
   });
 
   it('changes a Sampler’s verdict at most once after its first, sampling every second', () => {

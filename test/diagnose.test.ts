@@ -170,6 +170,17 @@ describe('leaks are told from floors, not from the first and last sample', () =>
     expect(d.summary).toMatch(/held level/);
   });
 
+  it('calls a series that rose early and then did not move at all levelled, however few samples it has', () => {
+    // A cache warmed in the first 8 s, then an idle program: 24 samples, no collection after the warm-up. Too few
+    // blocks for a pace's interval to say flat, but nothing rises under readings that do not move.
+    const d = diagnose(samples(24, (i) => ({ inUse: 3 * MiB + Math.min(i, 8) * 800 * 1024 + (i % 3) * 1024, used: 5 * MiB })), { fullGcTimes: [] });
+    expect(d.verdict, d.summary).toBe('stable');
+    expect(d.evidence.findings.find((f) => f.kind === 'native-leak')!.state).toBe('levelled');
+    // The same rise still going on through the last two thirds is no verdict yet, never stable.
+    const rising = diagnose(samples(24, (i) => ({ inUse: 3 * MiB + i * 300 * 1024, used: 5 * MiB })), { fullGcTimes: [] });
+    expect(rising.verdict).not.toBe('stable');
+  });
+
   it('reports V8’s floor from its lows when no collection happened in the window, never 0', () => {
     const d = diagnose(samples(60, (i) => ({ inUse: 10 * MiB, used: 5 * MiB + i * 1024 })), { fullGcTimes: [] });
     expect(d.evidence.fullGcs).toBe(0);

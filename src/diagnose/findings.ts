@@ -99,6 +99,9 @@ function surelyBelow(pace: Trend | null, seconds: number, leakMinBytes: number):
   return high < leakMinBytes && high > -leakMinBytes;
 }
 
+/** A band of readings narrower than this share of `leakMinBytes` through the last two thirds is level (see leakFinding). */
+const QUIET_BAND_SHARE = 1 / 3;
+
 /** Fewest points a pace needs before its interval may say "flat". */
 const MIN_FLAT_POINTS = 6;
 
@@ -191,9 +194,22 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   const flatExact =
     h.exact &&
     (surelyBelow(h.lateConfirmedPace, seconds, t.leakMinBytes) || surelyBelow(h.latePace, seconds, t.leakMinBytes) || surelyBelow(h.lateTroughPace, seconds, t.leakMinBytes));
+  // A series that barely moved through the last two thirds has a flat
+  // floor however few its blocks: garbage only adds to a reading, so live
+  // memory rising by a leak's share there (2/3 of leakMinBytes) would lift
+  // every reading unless collections gave back garbage at the same pace,
+  // which would show as falls wider than the band.
+  const quietLevel = h.lateBand !== null && h.lateBand < QUIET_BAND_SHARE * t.leakMinBytes;
   const beyondNoise = h.rise >= NOISE_SHARE * noise;
-  const confirmed = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
+  const collectedLately = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
+  // One of V8's own collections is weak proof: what was allocated while it
+  // marked incrementally survives it (black allocation), so its reading may
+  // hold a burst of garbage. Passive readings confirm a rise that
+  // collections have given back as much of before only when two or more
+  // fall in the last third (a buffer sawtooth read 19 MB after one, 3 MB
+  // after the next).
   const overFalls = h.rise >= RISE_OVER_FALLS * h.largestFall;
+  const confirmed = collectedLately && (h.exact || h.collections[2] >= 2 || overFalls);
   // Without a pace after full collections, V8's samples count only for a
   // rise that a full collection confirmed (at a leak's pace), or one that
   // more than doubled the heap.
@@ -218,6 +234,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     !surelyBelow(late, seconds, t.leakMinBytes) &&
     !surelyBelow(h.latePace, seconds, t.leakMinBytes) &&
     !flatExact &&
+    !quietLevel &&
     WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
   ) {
     state = 'unclear';
@@ -228,6 +245,7 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
       why = `its pace may still be under a leak's: its 95 % interval reaches down to ${formatRate(late.slopeLow / 1000, durationMs)}, and a leak verdict needs all of it at ${formatRate(t.leakMinBytes / durationMs, durationMs)} or more (leakMinBytes over the window)`;
     else if (!sure) why = `its floor swings too much to tell yet whether it still rises (it stands up to ${formatMB(h.amplitude)} above it)`;
     else if (!(beyondNoise || confirmedByFull)) why = `that is within the ${formatMB(noise)} of garbage and work in flight its floor carries`;
+    else if (collectedLately) why = 'nothing confirms it yet: only one collection since, which may keep what was allocated while it ran, and collections have given back as much before';
     else why = 'nothing confirms it yet: no collection since, and collections have given back as much before';
   } else state = WINDOW_PER_RISE * keptRise(series) >= t.leakMinBytes ? 'levelled' : 'flat';
   const lows = `lows by thirds of the window ${h.lows.map((v) => formatMB(v)).join(' → ')}`;

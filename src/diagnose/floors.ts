@@ -69,6 +69,12 @@ export interface HeldGrowth {
    * than the blocks; its troughs do not.
    */
   lateTroughPace: Trend | null;
+  /**
+   * The highest sample less the lowest reading over the last two thirds of
+   * the window, bytes: how far the series moved at all there; null with
+   * fewer than 6 samples there.
+   */
+  lateBand: number | null;
   /** The largest fall the series made in the last two thirds of the window (a peak to a later low), bytes: what collections were recently seen to give back. */
   largestFall: number;
   /**
@@ -96,6 +102,9 @@ export interface Reading {
 /** Fewest and most blocks whose lows the pace is fitted to. */
 const MIN_BLOCKS = 6;
 const MAX_BLOCKS = 24;
+
+/** Fewest samples in the last two thirds for {@link HeldGrowth.lateBand}. */
+const MIN_BAND_SAMPLES = 6;
 
 /** Which third of the window `at` falls in (any unit, the same as `duration`); the last for a window of no length. */
 export function thirdOf(at: number, duration: number): 0 | 1 | 2 {
@@ -209,6 +218,8 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
   const lateLows = lowsOfBlocks.filter((r) => r.at >= duration / 3);
   const latePace = paceOf(lateLows);
   const recent = input.samples.filter((r) => r.at >= duration / 3);
+  const lateReadings = readings.filter((r) => r.at >= duration / 3);
+  const lateBand = recent.length < MIN_BAND_SAMPLES ? null : Math.max(...recent.map((r) => r.value)) - Math.min(...lateReadings.map((r) => r.value));
   const heights = pace === null ? [] : recent.map((r) => r.value - (pace.intercept + pace.slope * r.at));
   return {
     lows,
@@ -226,6 +237,7 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
     latePace,
     lateBlockScatter: latePace === null ? null : scatterAround(lateLows, latePace),
     lateTroughPace: input.exact === true ? paceOf((input.troughs ?? []).filter((r) => r.at >= duration / 3)) : null,
+    lateBand,
     largestFall: largestFall(values.slice(Math.floor(values.length / 3))),
     amplitude: heights.length > 0 ? Math.max(0, quantile(heights, 0.9)) : 0,
     exact: input.exact === true,
