@@ -21,6 +21,7 @@ const SWEEP = [
   ['findings.js', 'NOISE_SHARE', [0.25, 0.375, 0.75, 1]],
   ['findings.js', 'MIN_FLAT_POINTS', [4, 5, 8, 10]],
   ['findings.js', 'UNCLEAR_SHARE', [0.5, 1]],
+  ['findings.js', 'QUIET_BAND_SHARE', [0.1, 0.2, 0.5, 2 / 3]],
   ['floors.js', 'MIN_BLOCKS', [4, 8]],
   ['floors.js', 'MAX_BLOCKS', [12, 48]],
   ['diagnose.js', 'WEAK_LEAK', [0.5, 0.7]],
