@@ -2,9 +2,11 @@
 // ArrayBuffers are made and dropped: 50 KB Buffers, 10,000 a round, then
 // two full collections; prints anonymous RSS less malloc's in-use and free
 // bytes and V8's physical heap size every 5 rounds (400,000 Buffers in
-// all). docs/diagnosis.md's Limits quote it for Node 20, 22, 24 and 26:
+// all). docs/diagnosis.md's Limits quote it for Node 20, 22, 24 and 26, and
+// with V8's page promotion turned off, which is where Node 22 and 24 grow:
 //   node scripts/node-own-growth.mjs          (this Node)
 //   <another node> scripts/node-own-growth.mjs
+//   <another node> --no-page-promotion scripts/node-own-growth.mjs
 import { processMemory, sample } from '../lib/index.js';
 import { collectGarbage } from '../lib/core/gc.js';
 

@@ -90,6 +90,8 @@ describe('memory JavaScript keeps outside malloc', () => {
       expect(d.summary).toMatch(/^Native memory is leaking outside malloc: RSS that neither V8's heap nor malloc counts \(in use or free\) rose .*about 36\.0 MB\/min, while malloc's in-use held level/);
       expect(d.summary).toMatch(/WebAssembly memories, a native addon's own allocator, worker threads' heaps or native mappings hold it/);
       expect(d.advice.join(' ')).toMatch(/pmap -x <pid>/);
+      // Node 22 and 24's own growth there, and the way to tell it from the program's.
+      expect(d.advice.join(' ')).toMatch(/node --no-page-promotion: if the rise stops, it is V8's/);
     }
     // With V8's external memory rising with it, passively too (Buffers from an addon's own allocator), and the words say so.
     const d = diagnose(samples(40, leaking));

@@ -210,10 +210,11 @@ function nativeLeakAdvice(e: Evidence): string[] {
     advice.push(
       `V8's external memory does not follow it. Find the mappings that grow: compare pmap -x <pid> (or /proc/<pid>/smaps) taken a minute apart, and look for anonymous mappings that grow or multiply. ` +
         `WebAssembly.Memory objects kept, worker threads never terminated, and addons with their own allocator are the usual holders; heaptrack and valgrind see malloc only.`,
-      // Measured with 50 KB Buffers made and dropped (24.22.3, 22.23.5, 26.12.1, 20.20.2): see docs/diagnosis.md, Limits.
-      `Node itself adds to this memory as Buffers and ArrayBuffers are made, kept or not: on Node 24 about 110 bytes each, never given back; ` +
-        `on Node 22 about 4 MB over the first 50,000, then about 20 bytes each; on Node 26 about 4.5 MB, then no more (not on Node 20). ` +
-        `Where the program makes many Buffers and keeps none, run it under Node 20 to tell.`,
+      // Measured with Buffers made and dropped (24.22.3, 22.23.5, 26.12.1, 20.20.2): see docs/diagnosis.md, Limits.
+      `Node 22 and 24 add to this memory themselves as Buffers and ArrayBuffers are made, kept or not: V8 moves whole young-generation pages ` +
+        `to the old generation (page promotion) and leaves memory resident that it no longer counts — on Node 24 about 40 MB after 400,000 Buffers made and dropped, ` +
+        `still rising; on Node 22 up to about 30 MB. Run the program once with node --no-page-promotion: if the rise stops, it is V8's, not the program's ` +
+        `(Node 20 and 26 do not do this).`,
     );
   } else {
     advice.push(
