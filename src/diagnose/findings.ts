@@ -200,6 +200,16 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   // every reading unless collections gave back garbage at the same pace,
   // which would show as falls wider than the band.
   const quietLevel = h.lateBand !== null && h.lateBand < QUIET_BAND_SHARE * t.leakMinBytes;
+  // Over live-memory readings, the lows of the thirds are troughs of the
+  // working set, which vary with where its swings fall: lows that did not
+  // rise are evidence of a level floor only where the lows of blocks
+  // scatter less than a leak adds over the window. A working set swinging
+  // 4–20 MB left troughs 1.5 MB apart by chance, and a leak of 3.3 MB/min
+  // under it was called stable at confidence 1. (Passive lows carry
+  // garbage too, but blocks shorter than a sawtooth's period scatter
+  // without a leak: there the rule cost 15 right verdicts of 825 and
+  // turned no leak from stable.)
+  const lowsScatter = h.exact ? (h.lateBlockScatter ?? 0) : 0;
   const beyondNoise = h.rise >= NOISE_SHARE * noise;
   const collectedLately = h.lastConfirmed !== null && h.lastConfirmed.at >= (2 * seconds) / 3;
   // One of V8's own collections is weak proof: what was allocated while it
@@ -235,10 +245,12 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
     !surelyBelow(h.latePace, seconds, t.leakMinBytes) &&
     !flatExact &&
     !quietLevel &&
-    WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes)
+    (WINDOW_PER_RISE * h.rise >= (how.afterFullCollectionsOnly && confirmedPace === null ? t.leakMinBytes : UNCLEAR_SHARE * t.leakMinBytes) || lowsScatter >= t.leakMinBytes)
   ) {
     state = 'unclear';
-    if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
+    if (WINDOW_PER_RISE * h.rise < UNCLEAR_SHARE * t.leakMinBytes)
+      why = `its lows scatter by ${formatMB(lowsScatter)}, more than the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes), so that they did not rise says nothing yet`;
+    else if (WINDOW_PER_RISE * h.rise < t.leakMinBytes) why = `that is still below the ${formatMB(t.leakMinBytes)} over a window a leak verdict needs (leakMinBytes)`;
     else if (how.afterFullCollectionsOnly && confirmedPace === null && !confirmedByFull)
       why = 'no full garbage collection has confirmed it: dead objects pile up in the heap until one runs';
     else if (!sure && late !== null && late.slopeLow > 0)
