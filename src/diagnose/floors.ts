@@ -106,6 +106,10 @@ const MAX_BLOCKS = 24;
 /** Fewest samples in the last two thirds for {@link HeldGrowth.lateBand}. */
 const MIN_BAND_SAMPLES = 6;
 
+/** The highest and the lowest value of readings (a loop: a Sampler's history may hold more than a spread call takes). */
+const maxOf = (readings: readonly Reading[]): number => readings.reduce((m, r) => Math.max(m, r.value), Number.NEGATIVE_INFINITY);
+const minOf = (readings: readonly Reading[]): number => readings.reduce((m, r) => Math.min(m, r.value), Number.POSITIVE_INFINITY);
+
 /** Which third of the window `at` falls in (any unit, the same as `duration`); the last for a window of no length. */
 export function thirdOf(at: number, duration: number): 0 | 1 | 2 {
   if (duration <= 0) return 2;
@@ -219,7 +223,7 @@ export function heldGrowth(input: HeldInputs): HeldGrowth {
   const latePace = paceOf(lateLows);
   const recent = input.samples.filter((r) => r.at >= duration / 3);
   const lateReadings = readings.filter((r) => r.at >= duration / 3);
-  const lateBand = recent.length < MIN_BAND_SAMPLES ? null : Math.max(...recent.map((r) => r.value)) - Math.min(...lateReadings.map((r) => r.value));
+  const lateBand = recent.length < MIN_BAND_SAMPLES ? null : maxOf(recent) - minOf(lateReadings);
   const heights = pace === null ? [] : recent.map((r) => r.value - (pace.intercept + pace.slope * r.at));
   return {
     lows,
