@@ -216,8 +216,11 @@ export function leakFinding(kind: FindingKind, series: SeriesEvidence, t: Thresh
   // marked incrementally survives it (black allocation), so its reading may
   // hold a burst of garbage. Passive readings confirm a rise that
   // collections have given back as much of before only when two or more
-  // fall in the last third (a buffer sawtooth read 19 MB after one, 3 MB
-  // after the next).
+  // floor events fall in the last third (a buffer sawtooth read 19 MB
+  // after one collection, 3 MB after the next). Floor events are the
+  // collections and, for a native series, its own falls: a fall found
+  // right after a collection counts as a second event, though it is the
+  // same one seen again.
   const overFalls = h.rise >= RISE_OVER_FALLS * h.largestFall;
   const confirmed = collectedLately && (h.exact || h.collections[2] >= 2 || overFalls);
   // Without a pace after full collections, V8's samples count only for a

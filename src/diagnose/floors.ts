@@ -103,7 +103,7 @@ export interface Reading {
 const MIN_BLOCKS = 6;
 const MAX_BLOCKS = 24;
 
-/** Fewest samples in the last two thirds for {@link HeldGrowth.lateBand}. */
+/** Fewest samples in the last two thirds for {@link HeldGrowth.lateBand}: as for a flat pace (MIN_FLAT_POINTS in findings.ts), a level claim needs some. */
 const MIN_BAND_SAMPLES = 6;
 
 /** The highest and the lowest value of readings (a loop: a Sampler's history may hold more than a spread call takes). */
