@@ -34,8 +34,11 @@ describe('collectEveryMs with worker threads', () => {
     // (12.8 MB/s; 3.4 MB seen once on a loaded machine), never what piles up.
     expect(answering.lateGrowth.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...answering.lateGrowth.map(Math.abs))).toBeLessThan(4 * MiB);
-    // All three answered each time, but for the last reading, which may meet a worker already ending.
-    expect(answering.lateWorkers.slice(0, -1).every((w) => w === 3)).toBe(true);
+    // Workers answered every reading but the last (which may meet a worker already ending), and all three at
+    // least once. A worker that misses the Sampler's wait (0.25 s here) is left out of that reading by design:
+    // on a loaded machine (CI's Node 24 suite, and four suites at once here) one sometimes did.
+    expect(answering.lateWorkers.slice(0, -1).every((w) => w !== null && w >= 1)).toBe(true);
+    expect(answering.lateWorkers).toContain(3);
     // Neither the Sampler's channel nor the worker's keeps anything alive.
     expect([silent.exitCode, answering.exitCode]).toEqual([0, 0]);
   });
